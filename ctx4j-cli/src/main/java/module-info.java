@@ -1,0 +1,4 @@
+/** The ctx4j command line. */
+module dev.ctx4j.cli {
+  requires dev.ctx4j.core;
+}

@@ -1,0 +1,79 @@
+package dev.ctx4j;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A point on the monotonic clock ({@link System#nanoTime()} based, never the wall clock).
+ *
+ * <p>Points compare with {@code a - b < 0}, as {@code nanoTime} values must, and are clamped to at
+ * most {@link #HORIZON_NANOS} (about 146 years) from their creation, so no timeout, however large,
+ * overflows. Immutable; safe to share between threads.
+ */
+public final class Deadline implements Comparable<Deadline> {
+  /** The farthest a deadline may lie from now: 2^62 ns, about 146 years. */
+  static final long HORIZON_NANOS = 1L << 62;
+
+  final long nanos; // on Timers.get()'s time line
+
+  Deadline(long nanos) {
+    this.nanos = nanos;
+  }
+
+  /** Saturating conversion of {@code d} to nanoseconds, clamped to ±{@link #HORIZON_NANOS}. */
+  static long clampedNanos(Duration d) {
+    long seconds = d.getSeconds();
+    if (seconds >= HORIZON_NANOS / 1_000_000_000L) {
+      return HORIZON_NANOS;
+    }
+    if (seconds <= -HORIZON_NANOS / 1_000_000_000L) {
+      return -HORIZON_NANOS;
+    }
+    return seconds * 1_000_000_000L + d.getNano();
+  }
+
+  /** Time left until this point: negative or zero once passed. */
+  public Duration remaining() {
+    return Duration.ofNanos(remainingNanos());
+  }
+
+  long remainingNanos() {
+    return nanos - Timers.get().nanoTime();
+  }
+
+  /** True once this point has passed. */
+  public boolean isExpired() {
+    return remainingNanos() <= 0;
+  }
+
+  /**
+   * A wall-clock estimate of this point (now plus {@link #remaining()}), for display and headers.
+   */
+  public Instant toInstant() {
+    return Instant.now().plusNanos(remainingNanos());
+  }
+
+  @Override
+  public int compareTo(Deadline other) {
+    return Long.signum(nanos - other.nanos);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Deadline other && other.nanos == nanos;
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(nanos);
+  }
+
+  /** The remaining time in Go's duration format, e.g. {@code Deadline[in 1.5s]}. */
+  @Override
+  public String toString() {
+    long left = remainingNanos();
+    return left > 0
+        ? "Deadline[in " + GoDuration.format(left) + "]"
+        : "Deadline[" + GoDuration.format(-left) + " ago]";
+  }
+}

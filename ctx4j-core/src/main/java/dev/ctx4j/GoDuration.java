@@ -1,0 +1,75 @@
+package dev.ctx4j;
+
+import java.time.Duration;
+
+/**
+ * Formats nanoseconds exactly as Go's {@code time.Duration.String()}: 1.5s, 250ms, 2m0s, 1h0m0s.
+ */
+final class GoDuration {
+  private GoDuration() {}
+
+  static String format(Duration d) {
+    long seconds = d.getSeconds();
+    if (Math.abs(seconds) < 9_000_000_000L) {
+      return format(d.toNanos()); // fits in a long of nanoseconds, as Go's Duration does
+    }
+    // Beyond Go's range (about 292 years): same layout, whole seconds only.
+    String sign = seconds < 0 ? "-" : "";
+    Duration m = d.abs();
+    return sign + m.toHours() + "h" + m.toMinutesPart() + "m" + m.toSecondsPart() + "s";
+  }
+
+  static String format(long nanos) {
+    if (nanos == 0) {
+      return "0s";
+    }
+    StringBuilder sb = new StringBuilder();
+    if (nanos < 0) {
+      sb.append('-');
+    }
+    // Work on the magnitude as an unsigned value (Long.MIN_VALUE has no positive counterpart).
+    long u = nanos < 0 ? -nanos : nanos;
+    if (Long.compareUnsigned(u, 1_000_000_000L) < 0) {
+      if (u < 1_000L) {
+        return sb.append(u).append("ns").toString();
+      }
+      if (u < 1_000_000L) {
+        return fraction(sb, u, 1_000L).append("µs").toString();
+      }
+      return fraction(sb, u, 1_000_000L).append("ms").toString();
+    }
+    long totalSeconds = Long.divideUnsigned(u, 1_000_000_000L);
+    long subSecond = Long.remainderUnsigned(u, 1_000_000_000L);
+    long hours = totalSeconds / 3600;
+    long minutes = (totalSeconds / 60) % 60;
+    long seconds = totalSeconds % 60;
+    if (hours > 0) {
+      sb.append(hours).append('h');
+    }
+    if (hours > 0 || minutes > 0) {
+      sb.append(minutes).append('m');
+    }
+    sb.append(seconds);
+    appendFraction(sb, subSecond, 1_000_000_000L);
+    return sb.append('s').toString();
+  }
+
+  private static StringBuilder fraction(StringBuilder sb, long value, long unit) {
+    sb.append(value / unit);
+    appendFraction(sb, value % unit, unit);
+    return sb;
+  }
+
+  /** Appends ".ddd" for {@code rest / unit} with trailing zeros dropped; nothing when zero. */
+  private static void appendFraction(StringBuilder sb, long rest, long unit) {
+    if (rest == 0) {
+      return;
+    }
+    String digits = Long.toString(unit + rest).substring(1); // zero-padded to the unit's width
+    int end = digits.length();
+    while (digits.charAt(end - 1) == '0') {
+      end--;
+    }
+    sb.append('.').append(digits, 0, end);
+  }
+}
