@@ -168,6 +168,11 @@ sealed class CancelNode extends Node implements CancellableContext permits Timer
     cancel();
   }
 
+  @Override
+  public final Context readOnly() {
+    return new ViewNode(this);
+  }
+
   /** Makes this node and its subtree done with {@code p}, unless another cancel got here first. */
   final void cancelWith(Propagation p) {
     if (!STATE.compareAndSet(this, null, p)) {

@@ -15,6 +15,14 @@ public sealed interface CancellableContext extends Context, AutoCloseable permit
   /** As {@link #cancel()}, and {@link #cause()} becomes {@code cause} (null means no cause). */
   void cancel(Throwable cause);
 
+  /**
+   * A view of this context for code that must watch it but never end it: same done-ness, err,
+   * cause, deadline, values and name, but not a {@code CancellableContext}, so no cast can cancel
+   * it. Integrations bind such a view as {@link Context#current()} for the code they call. Each
+   * call returns a new view.
+   */
+  Context readOnly();
+
   /** Same as {@link #cancel()}. */
   @Override
   void close();

@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  * waiting and callbacks all go through the scope; values and names go through {@link #parent}.
  */
 abstract sealed class Node extends Link implements Context
-    permits RootNode, CancelNode, ValueNode, DetachedNode {
+    permits RootNode, CancelNode, ValueNode, DetachedNode, ViewNode {
   /** The context this one was derived from; null only for roots. */
   final Node parent;
 
@@ -36,7 +36,7 @@ abstract sealed class Node extends Link implements Context
   /** The earliest deadline on the path to the root, or null. */
   abstract Deadline deadlineOrNull();
 
-  /** This node's segment of {@link #toString()}, e.g. {@code withTimeout(1.5s)}. */
+  /** This node's segment of {@link #toString()}, e.g. {@code withTimeout(1.5s)}; null for none. */
   abstract String segment();
 
   /** The state of the scope: null while live, else the propagation that ended it. */
@@ -327,7 +327,10 @@ abstract sealed class Node extends Link implements Context
   public String toString() {
     ArrayList<String> segments = new ArrayList<>();
     for (Node n = this; n != null; n = n.parent) {
-      segments.add(n.segment());
+      String segment = n.segment();
+      if (segment != null) {
+        segments.add(segment);
+      }
     }
     StringBuilder sb = new StringBuilder();
     for (int i = segments.size() - 1; i >= 0; i--) {

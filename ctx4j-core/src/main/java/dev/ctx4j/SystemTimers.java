@@ -47,9 +47,6 @@ final class SystemTimers extends Timers {
 
   @Override
   void disarm(TimerNode node) {
-    if (node.heapIndex < 0) {
-      return; // fast path: never armed, or already fired
-    }
     synchronized (this) {
       heap.remove(node);
     }

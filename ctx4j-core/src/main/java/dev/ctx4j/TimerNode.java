@@ -20,6 +20,9 @@ final class TimerNode extends CancelNode {
   private final Object requested; // the Duration or Instant the caller gave, for toString()
   private final Throwable expiryCause; // cause() on expiry; null means err()
   int heapIndex = -1; // guarded by the timer service's lock; -1 when not armed
+  // Set before arming and read by onDone: with the volatile state this is a Dekker pair, so either
+  // onDone sees the timer armed and disarms it, or the arming thread sees the node done and does.
+  private volatile boolean armed;
 
   private TimerNode(
       Node parent, Deadline deadline, Deadline own, Object requested, Throwable expiryCause) {
@@ -45,6 +48,7 @@ final class TimerNode extends CancelNode {
     } else if (own != null && offset <= 0) {
       node.state = Propagation.completed(DeadlineExceededException.SHARED, cause); // S10
     } else if (node.attach() && own != null && offset < Deadline.HORIZON_NANOS) {
+      node.armed = true;
       timers.arm(node);
       if (node.isDone()) {
         timers.disarm(node); // cancelled by the parent between attach and arm
@@ -67,7 +71,7 @@ final class TimerNode extends CancelNode {
   @Override
   void onDone() {
     super.onDone();
-    if (heapIndex >= 0) {
+    if (armed) {
       Timers.get().disarm(this);
     }
   }
