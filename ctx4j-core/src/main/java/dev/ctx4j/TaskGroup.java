@@ -190,12 +190,18 @@ public final class TaskGroup implements AutoCloseable {
   private void acquireSlot() {
     lock.lock();
     try {
-      if (ctx.isDone()) {
-        throw new IllegalStateException(
-            "fork() on a task group that is done (joined, closed, failed or cancelled)");
-      }
-      while (active >= limit) {
-        ctx.throwIfDone();
+      boolean waited = false;
+      while (true) {
+        if (ctx.isDone()) {
+          if (waited) {
+            ctx.throwIfDone(); // the group ended while this fork waited for a slot
+          }
+          throw new IllegalStateException(
+              "fork() on a task group that is done (joined, closed, failed or cancelled)");
+        }
+        if (active < limit) {
+          break;
+        }
         if (!wakerRegistered) {
           wakerRegistered = true;
           var unused = ctx.afterDone(this::wakeWaitingForks); // fires on its own thread
@@ -209,6 +215,7 @@ public final class TaskGroup implements AutoCloseable {
         } finally {
           waitingForks--;
         }
+        waited = true;
       }
       active++;
     } finally {
