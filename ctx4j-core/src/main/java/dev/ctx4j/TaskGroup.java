@@ -50,7 +50,10 @@ public final class TaskGroup implements AutoCloseable {
   private final ThreadFactory threadFactory;
   private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
 
-  /* Lock order: this lock only; never held while calling user code, cancel() or a thread factory. */
+  /*
+   * Lock order: this lock, then (inside afterDone, briefly) the context's monitor; never the
+   * reverse. Never held while user code, cancel() or the thread factory runs.
+   */
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition slotFree = lock.newCondition();
   private final Condition idle = lock.newCondition();

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Scale and hygiene at virtual-thread numbers: 100,000 threads parked on one context, a group that
- * forks {@value #DEFAULT_FORKS} tasks with limit 1,000 (about 11 s on 2 cores; fewer with {@code
+ * forks {@value #DEFAULT_FORKS} tasks with limit 1,000 (another count with {@code
  * -Dctx4j.taskgroup.forks=N}), and a task that ignores cancellation.
  *
  * <p>Run alone: {@code mvn -pl ctx4j-core -am verify -Dtest=TaskGroupScaleTest
