@@ -10,12 +10,12 @@ final class GoDuration {
 
   static String format(Duration d) {
     long seconds = d.toSeconds();
-    if (Math.abs(seconds) < 9_000_000_000L) {
+    if (seconds > -9_000_000_000L && seconds < 9_000_000_000L) {
       return format(d.toNanos()); // fits in a long of nanoseconds, as Go's Duration does
     }
     // Beyond Go's range (about 292 years): same layout, whole seconds only.
     String sign = seconds < 0 ? "-" : "";
-    Duration m = d.abs();
+    Duration m = seconds == Long.MIN_VALUE ? Duration.ofSeconds(Long.MAX_VALUE) : d.abs();
     return sign + m.toHours() + "h" + m.toMinutesPart() + "m" + m.toSecondsPart() + "s";
   }
 
