@@ -53,6 +53,7 @@ class TaskGroupScaleTest {
     CancellableContext ctx = Context.background().withCancel();
     CountDownLatch woken = new CountDownLatch(n);
     AtomicInteger interrupted = new AtomicInteger();
+    AtomicInteger entered = new AtomicInteger();
     List<Thread> threads = new ArrayList<>(n);
     List<WeakReference<Thread>> refs = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -61,6 +62,7 @@ class TaskGroupScaleTest {
               .start(
                   () -> {
                     try {
+                      entered.incrementAndGet();
                       ctx.await();
                       woken.countDown();
                     } catch (InterruptedException e) {
@@ -71,7 +73,8 @@ class TaskGroupScaleTest {
       refs.add(new WeakReference<>(t));
     }
     CancelNode node = (CancelNode) ctx;
-    eventually(() -> node.dependents().size() == n, "all " + n + " threads are parked on ctx");
+    eventually(() -> entered.get() == n, "all " + n + " threads are running", 120);
+    eventually(() -> node.dependents().size() == n, "all " + n + " threads are parked on ctx", 60);
     ctx.cancel();
     assertTrue(woken.await(2, TimeUnit.MINUTES), woken.getCount() + " threads never woke");
     assertEquals(0, interrupted.get());
@@ -117,7 +120,7 @@ class TaskGroupScaleTest {
         samples.add(new WeakReference<>(f));
       }
     }
-    eventually(() -> group.activeTasks() == 0, "every task ended");
+    eventually(() -> group.activeTasks() == 0, "every task ended", 60);
     for (Link l : ((CancelNode) group.context()).dependents()) {
       assertInstanceOf(AfterDone.class, l, "only the slot waker may stay; no interrupter");
     }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,12 +37,17 @@ class TaskGroupTest {
 
   /** Polls {@code condition} (no sleeping) until it holds; fails after {@link #WAIT_SECONDS}. */
   static void eventually(BooleanSupplier condition, String what) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    eventually(condition, what, WAIT_SECONDS);
+  }
+
+  /** As {@link #eventually(BooleanSupplier, String)}, failing after {@code seconds}. */
+  static void eventually(BooleanSupplier condition, String what, long seconds) {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - end > 0) {
-        fail("timed out waiting until " + what);
+        fail("timed out after " + seconds + " s waiting until " + what);
       }
-      Thread.yield();
+      LockSupport.parkNanos(100_000); // a state change has no signal to wait on: poll gently
     }
   }
 
