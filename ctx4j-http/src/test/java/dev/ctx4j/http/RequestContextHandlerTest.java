@@ -63,7 +63,7 @@ class RequestContextHandlerTest {
         throws Exception {
       Context ctx = Context.current();
       entered.countDown();
-      cause.complete(ctx.await(Duration.ofSeconds(30)) ? ctx.cause() : null);
+      cause.complete(ctx.await(Duration.ofSeconds(10)) ? ctx.cause() : null);
       callback.failed(ctx.err() != null ? ctx.err() : new IllegalStateException("not cancelled"));
       return true;
     }
