@@ -179,7 +179,13 @@ class EndToEndTest {
     assertTrue(a.budgetMillis.get() >= b.budgetMillis.get(), "budgets shrink along the chain");
     SQLException e = assertInstanceOf(SQLException.class, c.outcome.get(30, SECONDS));
     assertEquals("57014", e.getSQLState(), "query_canceled: " + e);
-    assertInstanceOf(DeadlineExceededException.class, c.context.get().err());
+    // C's context ends by its own deadline, or, when its timer thread is a little late on a busy
+    // machine, because B (whose deadline is a margin later) gave up on it first.
+    Context cCtx = c.context.get();
+    assertTrue(
+        cCtx.err() instanceof DeadlineExceededException
+            || cCtx.cause() instanceof ClientDisconnectedException,
+        "C ended by " + cCtx.cause());
     // "By its deadline": every hop finished no later than the client's deadline, plus a grace
     // for thread scheduling on a loaded 2-core machine. Not a speed claim: the query would
     // otherwise run for 30 s.
