@@ -42,7 +42,8 @@ final class TestServer implements AutoCloseable {
 
   static TestServer start(App app, UnaryOperator<RequestContextHandler.Builder> config)
       throws Exception {
-    QueuedThreadPool pool = new QueuedThreadPool(64, 4);
+    QueuedThreadPool pool =
+        new QueuedThreadPool(Integer.getInteger("ctx4j.test.jettyThreads", 64), 4);
     pool.setName("test-jetty");
     Server server = new Server(pool);
     HttpConfiguration http = new HttpConfiguration();
