@@ -9,7 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Assumptions;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** The local PostgreSQL (127.0.0.1:5432, database {@code test}, trust auth). */
 final class Postgres {
@@ -34,6 +36,13 @@ final class Postgres {
       }
       Assumptions.abort(why + "; skipping (set CI=true to make this a failure)");
     }
+  }
+
+  /** A plain (unpooled) data source for {@link #URL}. */
+  static DataSource dataSource() {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setUrl(URL);
+    return ds;
   }
 
   static Connection connect() throws SQLException {
