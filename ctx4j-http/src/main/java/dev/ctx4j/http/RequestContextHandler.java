@@ -67,7 +67,7 @@ public final class RequestContextHandler extends Handler.Wrapper {
   }
 
   /** A handler with default settings (see {@link Builder}) around {@code next}. */
-  public static RequestContextHandler wrap(Handler next) {
+  public static RequestContextHandler wrap(Request.Handler next) {
     return builder().build(next);
   }
 
@@ -286,12 +286,29 @@ public final class RequestContextHandler extends Handler.Wrapper {
     }
 
     /**
-     * The handler, wrapping {@code next}.
+     * The handler, wrapping {@code next}: a Jetty {@link Handler}, or a lambda {@code (request,
+     * response, callback) -> ...} (which is treated as a blocking handler).
      *
      * @throws NullPointerException if {@code next} is null
      */
-    public RequestContextHandler build(Handler next) {
-      return new RequestContextHandler(this, Objects.requireNonNull(next, "next"));
+    public RequestContextHandler build(Request.Handler next) {
+      Objects.requireNonNull(next, "next");
+      Handler handler = next instanceof Handler h ? h : new Lambda(next);
+      return new RequestContextHandler(this, handler);
+    }
+  }
+
+  /** A {@link Request.Handler} lambda as a Jetty {@link Handler}. */
+  private static final class Lambda extends Handler.Abstract {
+    private final Request.Handler app;
+
+    Lambda(Request.Handler app) {
+      this.app = app;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      return app.handle(request, response, callback);
     }
   }
 }

@@ -29,9 +29,9 @@ import org.eclipse.jetty.http2.frames.ResetFrame;
  * p50/p99/max. A measurement, not a test; figures go to docs/latency-http.md.
  *
  * <pre>
- * mvn -B -ntp -pl ctx4j-http -am test-compile -Dspotless.check.skip=true
- * mvn -B -ntp -q -pl ctx4j-http dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
- * java -cp ctx4j-core/target/classes:ctx4j-http/target/classes:ctx4j-http/target/test-classes:$(cat /tmp/cp.txt) \
+ * mvn -B -ntp -q -pl ctx4j-http -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test -Dspotless.check.skip=true
+ * java -cp ctx4j-http/target/classes:ctx4j-http/target/test-classes:$(cat /tmp/cp.txt) \
  *     dev.ctx4j.http.HttpLatency [rounds]
  * </pre>
  */

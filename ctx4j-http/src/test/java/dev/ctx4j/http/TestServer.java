@@ -8,7 +8,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -56,14 +55,7 @@ final class TestServer implements AutoCloseable {
     RequestContextHandler handler =
         config
             .apply(RequestContextHandler.builder())
-            .build(
-                new Handler.Abstract() {
-                  @Override
-                  public boolean handle(Request request, Response response, Callback callback)
-                      throws Exception {
-                    return app.handle(request, response, callback);
-                  }
-                });
+            .build(app::handle); // a lambda: RequestContextHandler adapts it
     server.setHandler(handler);
     server.setStopTimeout(0);
     server.start();
