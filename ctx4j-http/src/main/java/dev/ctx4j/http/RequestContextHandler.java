@@ -35,7 +35,8 @@ import org.eclipse.jetty.util.component.LifeCycle;
  * Builder#ignoreMalformedHeaders()}; never a 500.
  */
 public final class RequestContextHandler extends Handler.Wrapper {
-  private static final String ATTRIBUTE = RequestContextHandler.class.getName() + ".context";
+  /** The request attribute holding the request context (also visible to Servlet code). */
+  public static final String ATTRIBUTE = RequestContextHandler.class.getName() + ".context";
 
   private final Context parent;
   private final DeadlineHeaders headers;
