@@ -48,8 +48,10 @@ final class DisconnectWatcher implements AutoCloseable {
   /** Starts watching {@code channel}; {@code onGone} runs on the watcher thread, at most once. */
   Watch watch(SocketChannel channel, Runnable onGone) {
     Watch w = new Watch(channel, onGone);
-    changes.add(w);
-    selector.wakeup();
+    if (!closed) { // after close (or a failed loop) nothing drains the queue: watch nothing
+      changes.add(w);
+      selector.wakeup();
+    }
     return w;
   }
 
@@ -69,8 +71,10 @@ final class DisconnectWatcher implements AutoCloseable {
     void end() {
       if (!ended) {
         ended = true;
-        changes.add(this);
-        selector.wakeup();
+        if (!closed) {
+          changes.add(this);
+          selector.wakeup();
+        }
       }
     }
   }
@@ -90,6 +94,8 @@ final class DisconnectWatcher implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.ERROR, "disconnect watcher stopped; HTTP/1.1 disconnects go unseen", e);
     } finally {
+      closed = true;
+      changes.clear();
       try {
         selector.close();
       } catch (IOException e) {

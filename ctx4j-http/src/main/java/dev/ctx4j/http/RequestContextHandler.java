@@ -38,6 +38,9 @@ public final class RequestContextHandler extends Handler.Wrapper {
   /** The request attribute holding the request context (also visible to Servlet code). */
   public static final String ATTRIBUTE = RequestContextHandler.class.getName() + ".context";
 
+  /** Elapsed time since the headers arrived beyond this is taken for an unset time stamp. */
+  private static final long MAX_QUEUED_NANOS = 3_600_000_000_000L; // one hour
+
   private final Context parent;
   private final DeadlineHeaders headers;
   private final Duration maxTimeout; // null: no cap
@@ -189,7 +192,7 @@ public final class RequestContextHandler extends Handler.Wrapper {
       return base.withCancel();
     }
     long sinceHeaders = System.nanoTime() - request.getHeadersNanoTime();
-    if (sinceHeaders > 0) {
+    if (sinceHeaders > 0 && sinceHeaders < MAX_QUEUED_NANOS) { // ignore an unset or odd stamp
       timeout = timeout.minusNanos(sinceHeaders);
     }
     return base.withTimeout(timeout);

@@ -116,6 +116,35 @@ class RequestContextHandlerTest {
   }
 
   @Test
+  void http2_timeoutHeader_deadlineFromHeader() throws Exception {
+    CompletableFuture<Long> left = new CompletableFuture<>();
+    HTTP2Client h2 = new HTTP2Client();
+    h2.start();
+    try (TestServer server =
+        TestServer.start(
+            (request, response, callback) -> {
+              left.complete(
+                  Context.current().deadline().map(d -> d.remaining().toMillis()).orElse(-1L));
+              return TestServer.ok(response, callback, "ok");
+            })) {
+      Session session =
+          h2.connect(new InetSocketAddress("127.0.0.1", server.port), new Session.Listener() {})
+              .get(10, SECONDS);
+      MetaData.Request get =
+          new MetaData.Request(
+              "GET",
+              HttpURI.from(server.uri("/")),
+              HttpVersion.HTTP_2,
+              HttpFields.build().put("Connect-Timeout-Ms", "2000"));
+      session.newStream(new HeadersFrame(get, null, true), null).get(10, SECONDS);
+      long ms = left.get(10, SECONDS);
+      assertTrue(ms > 0 && ms <= 2000, "remaining " + ms);
+    } finally {
+      h2.stop();
+    }
+  }
+
+  @Test
   void serverStop_requestInFlight_cancelledWithServerStopped() throws Exception {
     Parking app = new Parking();
     TestServer server = TestServer.start(app);
@@ -195,6 +224,15 @@ class RequestContextHandlerTest {
     try (TestServer server = TestServer.start(BUDGET)) {
       long left = Long.parseLong(get(server, "x-envoy-expected-rq-timeout-ms", "1500").body());
       assertTrue(left > 0 && left <= 1500, "remaining " + left);
+    }
+  }
+
+  @Test
+  void enormousHeader_noOverflow_farDeadline() throws Exception {
+    try (TestServer server = TestServer.start(BUDGET)) {
+      HttpResponse<String> r = get(server, "grpc-timeout", "99999999H");
+      assertEquals(200, r.statusCode(), r.body());
+      assertTrue(Long.parseLong(r.body()) > Duration.ofDays(365).toMillis(), r.body());
     }
   }
 
