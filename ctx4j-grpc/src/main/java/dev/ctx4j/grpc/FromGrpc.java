@@ -71,7 +71,7 @@ final class FromGrpc implements io.grpc.Context.CancellationListener, Runnable {
   /** The plain mapping of {@link GrpcContexts#fromGrpc}: the cause passes through unchanged. */
   static void endPlain(CancellableContext child, io.grpc.Context cancelled) {
     Throwable cause = cancelled.cancellationCause();
-    if (cause instanceof TimeoutException && endsAtDeadline(child)) {
+    if (cause instanceof TimeoutException && endsAtDeadline(child, DEADLINE_SLACK_NANOS)) {
       return;
     }
     child.cancel(cause);
@@ -79,10 +79,10 @@ final class FromGrpc implements io.grpc.Context.CancellationListener, Runnable {
 
   /**
    * True if the child's own deadline accounts for a grpc deadline cancel: it has passed (the child
-   * is expired now, as its timer would have done) or is due within {@link #DEADLINE_SLACK_NANOS}
-   * (its timer is about to). So the child ends with {@code DeadlineExceededException}, never early.
+   * is expired now, as its timer would have done) or is due within {@code slackNanos} (its timer is
+   * about to). So the child ends with {@code DeadlineExceededException}, never early.
    */
-  static boolean endsAtDeadline(CancellableContext child) {
+  static boolean endsAtDeadline(CancellableContext child, long slackNanos) {
     Optional<Deadline> d = child.deadline();
     if (d.isEmpty()) {
       return false;
@@ -92,6 +92,6 @@ final class FromGrpc implements io.grpc.Context.CancellationListener, Runnable {
       child.withCancel().cancel(); // deriving from an overdue deadline expires its owner (S37)
       return true;
     }
-    return left <= DEADLINE_SLACK_NANOS;
+    return left <= slackNanos;
   }
 }

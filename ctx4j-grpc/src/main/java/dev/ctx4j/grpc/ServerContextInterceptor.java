@@ -8,6 +8,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <ul>
  *   <li>with {@link dev.ctx4j.DeadlineExceededException} when the deadline passes (also when the
- *       client's reset for the same deadline arrives first);
+ *       client's reset for the same deadline arrives first: see {@code deadlineSlack});
  *   <li>with a {@link CallCancelledException} cause when the client cancels ({@link
  *       CallCancelledException.Reason#CANCELLED_BY_CLIENT}) or the stream breaks ({@link
  *       CallCancelledException.Reason#DISCONNECTED}) — as soon as the transport reports it, while
@@ -39,7 +40,11 @@ import java.util.concurrent.TimeoutException;
  * <p>Thread-safe; one instance serves any number of calls.
  */
 public final class ServerContextInterceptor implements ServerInterceptor {
+  /** The default {@code deadlineSlack}: 50 ms. */
+  public static final Duration DEFAULT_DEADLINE_SLACK = Duration.ofMillis(50);
+
   private final Context lifetime;
+  private final long slackNanos;
   private final ServerStreamTracer.Factory tracers = new StatusTracer.Factory();
 
   /** An interceptor whose call contexts are children of {@link Context#background()}. */
@@ -49,12 +54,34 @@ public final class ServerContextInterceptor implements ServerInterceptor {
 
   /**
    * An interceptor whose call contexts are children of {@code lifetime}: cancel it (on shutdown,
-   * say) and every call's context is done.
+   * say) and every call's context is done. Uses {@link #DEFAULT_DEADLINE_SLACK}.
    *
    * @throws NullPointerException if {@code lifetime} is null
    */
   public ServerContextInterceptor(Context lifetime) {
+    this(lifetime, DEFAULT_DEADLINE_SLACK);
+  }
+
+  /**
+   * As {@link #ServerContextInterceptor(Context)}, with a given {@code deadlineSlack}: a client's
+   * reset that arrives no more than this before the call's deadline is taken as that deadline
+   * passing. A client resets the stream when its own deadline passes, which is a little before the
+   * server's (the server's budget started when the request arrived); on the wire that reset is the
+   * same as a cancel. Within the slack the context is left to end at its deadline, with {@link
+   * dev.ctx4j.DeadlineExceededException}; a genuine cancel that close to the deadline is seen up to
+   * the slack late. Zero takes every reset as a cancel.
+   *
+   * @throws NullPointerException if {@code lifetime} or {@code deadlineSlack} is null
+   * @throws IllegalArgumentException if {@code deadlineSlack} is negative
+   */
+  public ServerContextInterceptor(Context lifetime, Duration deadlineSlack) {
     this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
+    Objects.requireNonNull(deadlineSlack, "deadlineSlack");
+    if (deadlineSlack.isNegative()) {
+      throw new IllegalArgumentException("deadlineSlack is negative: " + deadlineSlack);
+    }
+    this.slackNanos =
+        deadlineSlack.compareTo(Duration.ofDays(1)) > 0 ? Long.MAX_VALUE : deadlineSlack.toNanos();
   }
 
   /**
@@ -70,7 +97,8 @@ public final class ServerContextInterceptor implements ServerInterceptor {
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     StatusTracer tracer = StatusTracer.KEY.get();
     CancellableContext ctx =
-        FromGrpc.bridge(io.grpc.Context.current(), lifetime, (c, g) -> endCall(c, g, tracer));
+        FromGrpc.bridge(
+            io.grpc.Context.current(), lifetime, (c, g) -> endCall(c, g, tracer, slackNanos));
     Start<ReqT, RespT> start = new Start<>(call, headers, next);
     try {
       ctx.run(start);
@@ -78,13 +106,15 @@ public final class ServerContextInterceptor implements ServerInterceptor {
       ctx.cancel(e);
       throw e;
     }
-    return new BoundListener<>(start.listener, ctx, tracer);
+    return new BoundListener<>(start.listener, ctx, tracer, slackNanos);
   }
 
   /** Ends a call's context from its grpc context's cancellation. */
-  static void endCall(CancellableContext ctx, io.grpc.Context grpc, StatusTracer tracer) {
+  static void endCall(
+      CancellableContext ctx, io.grpc.Context grpc, StatusTracer tracer, long slackNanos) {
     Throwable cause = grpc.cancellationCause();
-    if (cause instanceof TimeoutException && FromGrpc.endsAtDeadline(ctx)) {
+    if (cause instanceof TimeoutException
+        && FromGrpc.endsAtDeadline(ctx, FromGrpc.DEADLINE_SLACK_NANOS)) {
       return;
     }
     Status closed = tracer == null ? null : tracer.closed;
@@ -92,28 +122,29 @@ public final class ServerContextInterceptor implements ServerInterceptor {
       ctx.cancel(); // the call completed
       return;
     }
-    cancelEarly(ctx, tracer);
+    cancelEarly(ctx, tracer, slackNanos);
   }
 
-  /** The call ended before completing: a reset at the deadline, a client's cancel or a break. */
-  static void cancelEarly(CancellableContext ctx, StatusTracer tracer) {
+  /**
+   * The call ended before completing: the client's reset at (or near) the deadline, a client's
+   * cancel, or a broken stream.
+   */
+  static void cancelEarly(CancellableContext ctx, StatusTracer tracer, long slackNanos) {
     Status closed = tracer == null ? null : tracer.closed;
-    if (closed == null) {
-      ctx.cancel(
-          new CallCancelledException(CallCancelledException.Reason.UNKNOWN, Status.CANCELLED));
+    Status.Code code = closed == null ? Status.Code.CANCELLED : closed.getCode();
+    boolean byClient = code == Status.Code.CANCELLED || code == Status.Code.DEADLINE_EXCEEDED;
+    if (byClient && FromGrpc.endsAtDeadline(ctx, slackNanos)) {
       return;
     }
-    if (closed.getCode() == Status.Code.DEADLINE_EXCEEDED
-        || closed.getCode() == Status.Code.CANCELLED) {
-      if (FromGrpc.endsAtDeadline(ctx)) {
-        return;
-      }
+    CallCancelledException.Reason reason;
+    if (closed == null) {
+      reason = CallCancelledException.Reason.UNKNOWN;
+    } else if (byClient) {
+      reason = CallCancelledException.Reason.CANCELLED_BY_CLIENT;
+    } else {
+      reason = CallCancelledException.Reason.DISCONNECTED;
     }
-    CallCancelledException.Reason reason =
-        closed.getCode() == Status.Code.CANCELLED
-            ? CallCancelledException.Reason.CANCELLED_BY_CLIENT
-            : CallCancelledException.Reason.DISCONNECTED;
-    ctx.cancel(new CallCancelledException(reason, closed));
+    ctx.cancel(new CallCancelledException(reason, closed == null ? Status.CANCELLED : closed));
   }
 
   /** Runs {@code next.startCall} with the call's context bound. */
@@ -140,11 +171,17 @@ public final class ServerContextInterceptor implements ServerInterceptor {
     private final ServerCall.Listener<ReqT> delegate;
     private final CancellableContext ctx;
     private final StatusTracer tracer;
+    private final long slackNanos;
 
-    BoundListener(ServerCall.Listener<ReqT> delegate, CancellableContext ctx, StatusTracer tracer) {
+    BoundListener(
+        ServerCall.Listener<ReqT> delegate,
+        CancellableContext ctx,
+        StatusTracer tracer,
+        long slackNanos) {
       this.delegate = delegate;
       this.ctx = ctx;
       this.tracer = tracer;
+      this.slackNanos = slackNanos;
     }
 
     @Override
@@ -164,7 +201,8 @@ public final class ServerContextInterceptor implements ServerInterceptor {
 
     @Override
     public void onCancel() {
-      cancelEarly(ctx, tracer); // usually done already, from the grpc context's cancellation
+      cancelEarly(
+          ctx, tracer, slackNanos); // usually done already, from the grpc context's cancellation
       ctx.run(delegate::onCancel);
     }
 
