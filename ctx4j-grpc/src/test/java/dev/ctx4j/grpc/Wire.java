@@ -153,13 +153,21 @@ final class Wire {
               ? InProcessChannelBuilder.forName(name)
                   .intercept(new ClientContextInterceptor())
                   .build()
-              : NettyChannelBuilder.forAddress(
-                      "127.0.0.1", server.getPort(), InsecureChannelCredentials.create())
-                  .intercept(new ClientContextInterceptor())
-                  .build();
+              : nettyChannel(server.getPort());
       awaitReady(channel);
       warmUp(channel);
       return new Endpoint(server, channel);
+    }
+
+    /** A Netty channel to {@code port} on loopback, with the ctx4j client interceptor. */
+    static ManagedChannel nettyChannel(int port) {
+      ManagedChannel channel =
+          NettyChannelBuilder.forAddress("127.0.0.1", port, InsecureChannelCredentials.create())
+              .intercept(new ClientContextInterceptor())
+              .build();
+      awaitReady(channel);
+      warmUp(channel);
+      return channel;
     }
 
     /**
