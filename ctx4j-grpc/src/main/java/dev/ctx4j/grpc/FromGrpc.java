@@ -14,6 +14,12 @@ import java.util.concurrent.TimeoutException;
  * <p>The link is registered on both sides and removed from both as soon as either side ends: the
  * grpc listener is removed when the ctx4j child is done (for any reason), and grpc drops it by
  * itself once it has fired. So nothing stays registered after both ends finish, however they end.
+ *
+ * <p>One cost is grpc's own: grpc-java (1.85) leaks one entry into the nearest cancellable ancestor
+ * of a cancellable context that gains listeners and then is cancelled or loses them (it removes the
+ * entry under the wrong owner). A server call's context has no cancellable ancestor, so the server
+ * path leaks nothing; a grpc context nested under another cancellable one costs its ancestor one
+ * entry, exactly as any other listener on it would, until that ancestor is cancelled.
  */
 final class FromGrpc implements io.grpc.Context.CancellationListener, Runnable {
   /**

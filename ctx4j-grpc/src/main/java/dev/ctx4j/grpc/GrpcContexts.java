@@ -9,10 +9,11 @@ import java.util.Objects;
  * mixes the two worlds. Each direction returns a child that the caller owns and must cancel (or
  * close) when the work it scopes is over, exactly like any cancellable context on either side.
  *
- * <p>Deadline, cancellation and cause cross in both directions. The link registers one listener on
- * each side and removes both as soon as either side ends, so nothing stays registered once both
- * ends are finished (grpc keeps the listeners of a context until it is cancelled or they are
- * removed; the bridge always removes its own).
+ * <p>Deadline, cancellation and cause cross in both directions, and nothing the bridge registers
+ * stays registered once both ends are finished. {@link #fromGrpc} listens on the grpc context and
+ * removes its listener as soon as either side ends. {@link #toGrpc} adds no grpc listener at all
+ * (grpc-java leaks an entry into the nearest cancellable ancestor when a listened-to child ends);
+ * its ctx4j callback runs, or is dropped, when the ctx4j context is done.
  *
  * <p>All methods are thread-safe.
  */

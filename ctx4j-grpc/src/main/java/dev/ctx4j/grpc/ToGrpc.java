@@ -3,7 +3,6 @@ package dev.ctx4j.grpc;
 import dev.ctx4j.Context;
 import dev.ctx4j.Deadline;
 import dev.ctx4j.DeadlineExceededException;
-import dev.ctx4j.Registration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -13,12 +12,17 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The grpc child carries the same deadline but arms no timer of its own ({@link NoTimer}): the
  * ctx4j context's timer ends it at that deadline, through the same {@code afterDone} callback that
- * carries a cancel. The callback is stopped when the grpc child ends first.
+ * carries a cancel.
+ *
+ * <p>No listener is ever added to the grpc child. grpc-java (1.85) leaks one entry into the nearest
+ * cancellable ancestor each time a cancellable context that has listeners is cancelled or loses its
+ * last listener (the entry is removed under the wrong owner), so a listener here would leave one
+ * entry per bridged context in a long-lived grpc parent. The price: when the grpc child ends first,
+ * the ctx4j callback stays registered until the ctx4j context is done, then runs and does nothing.
  */
-final class ToGrpc implements Runnable, io.grpc.Context.CancellationListener {
+final class ToGrpc implements Runnable {
   private final Context ctx;
   private final io.grpc.Context.CancellableContext grpc;
-  private volatile Registration registration;
 
   private ToGrpc(Context ctx, io.grpc.Context.CancellableContext grpc) {
     this.ctx = ctx;
@@ -35,9 +39,7 @@ final class ToGrpc implements Runnable, io.grpc.Context.CancellationListener {
       grpc.cancel(grpcCause(ctx));
       return grpc;
     }
-    ToGrpc link = new ToGrpc(ctx, grpc);
-    link.registration = ctx.afterDone(link, Direct.VIRTUAL);
-    grpc.addListener(link, Direct.INLINE); // grpc child ended first: stop the callback
+    ctx.afterDone(new ToGrpc(ctx, grpc), Direct.VIRTUAL);
     return grpc;
   }
 
@@ -45,14 +47,6 @@ final class ToGrpc implements Runnable, io.grpc.Context.CancellationListener {
   @Override
   public void run() {
     grpc.cancel(grpcCause(ctx));
-  }
-
-  @Override
-  public void cancelled(io.grpc.Context context) {
-    Registration r = registration;
-    if (r != null) {
-      r.stop();
-    }
   }
 
   /** A grpc deadline at the same point on the monotonic clock. */

@@ -169,21 +169,22 @@ class GrpcContextsTest {
   }
 
   @Test
-  void toGrpc_grpcEndsFirst_stopsTheCtx4jCallback_andLeavesCtx4jAlone() throws Exception {
+  void toGrpc_grpcEndsFirst_leavesCtx4jAlone_callbackGoesWhenCtx4jIsDone() throws Exception {
     CancellableContext c = Context.background().withCancel();
     io.grpc.Context.CancellableContext g = GrpcContexts.toGrpc(c, io.grpc.Context.ROOT);
     assertEquals(1, Internals.dependents(c));
 
     g.cancel(null);
 
-    assertEquals(0, Internals.dependents(c));
     assertFalse(c.isDone());
+    assertEquals(1, Internals.dependents(c), "no grpc listener, so the callback waits for c");
     c.cancel(new IllegalStateException("later"));
+    assertEquals(0, Internals.dependents(c));
     assertNull(g.cancellationCause(), "grpc keeps its own cause");
   }
 
   @Test
-  void toGrpc_grpcParentCancelled_endsChild_andStopsTheCallback() throws Exception {
+  void toGrpc_grpcParentCancelled_endsChild_andLeavesNoGrpcListener() throws Exception {
     io.grpc.Context.CancellableContext parent = io.grpc.Context.ROOT.withCancellation();
     CancellableContext c = Context.background().withCancel();
     io.grpc.Context.CancellableContext g = GrpcContexts.toGrpc(c, parent);
@@ -193,9 +194,9 @@ class GrpcContextsTest {
 
     assertTrue(g.isCancelled());
     assertSame(why, g.cancellationCause());
-    assertEquals(0, Internals.dependents(c));
     assertEquals(0, Internals.grpcListeners(parent));
     c.cancel();
+    assertEquals(0, Internals.dependents(c));
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -129,10 +130,18 @@ final class Wire {
       this.channel = channel;
     }
 
-    static Endpoint start(Transport transport, Context lifetime, BindableService service)
+    /**
+     * Starts a server for {@code service} behind the ctx4j interceptor; {@code outer} interceptors
+     * wrap it (the last one is called first).
+     */
+    static Endpoint start(
+        Transport transport, Context lifetime, BindableService service, ServerInterceptor... outer)
         throws IOException {
       ServerContextInterceptor interceptor = new ServerContextInterceptor(lifetime);
-      ServerServiceDefinition intercepted = ServerInterceptors.intercept(service, interceptor);
+      ServerInterceptor[] all = new ServerInterceptor[outer.length + 1];
+      all[0] = interceptor;
+      System.arraycopy(outer, 0, all, 1, outer.length);
+      ServerServiceDefinition intercepted = ServerInterceptors.intercept(service, all);
       ServerBuilder<?> sb;
       String name = "ctx4j-" + UUID.randomUUID();
       if (transport == Transport.IN_PROCESS) {
