@@ -229,4 +229,28 @@ class InterceptorsTest {
       assertEquals(Status.Code.CANCELLED, sre.getStatus().getCode());
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void serverLifetimeCancelled_endsTheCallContext_withTheLifetimesCause(Transport transport)
+      throws Exception {
+    Seen seen = new Seen();
+    CancellableContext lifetime = Context.background().withCancel();
+    try (Endpoint e =
+        Endpoint.start(transport, lifetime, Wire.service(req -> seen.blockUntilDone(), null))) {
+      CancellableContext client = Context.background().withCancel();
+      CompletableFuture<String> result = callAsync(client, e);
+      assertTrue(seen.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+      IllegalStateException shutdown = new IllegalStateException("server shutting down");
+
+      lifetime.cancel(shutdown);
+
+      Context server = seen.context();
+      assertTrue(server.await(WAIT));
+      assertSame(shutdown, server.cause());
+      assertFalse(client.isDone(), "the client's context is its own");
+      assertInstanceOf(StatusRuntimeException.class, failure(result)); // the handler threw
+      client.cancel();
+    }
+  }
 }
