@@ -1,0 +1,90 @@
+package dev.ctx4j.grpc;
+
+import dev.ctx4j.Context;
+import dev.ctx4j.DeadlineExceededException;
+import dev.ctx4j.Registration;
+import io.grpc.ClientCall;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.Executor;
+
+/**
+ * An outgoing call watched by a ctx4j context: cancelled when the context is, unwatched when it
+ * closes.
+ *
+ * <p>{@link #registration} goes null, then the context's registration, then {@link #CLOSED}; the
+ * one atomic swap in {@link #release} decides whether {@code start} or {@code onClose} stops it, so
+ * it is stopped exactly once whatever the order of the two.
+ */
+final class CancellingCall<ReqT, RespT>
+    extends ForwardingClientCall.SimpleForwardingClientCall<ReqT, RespT> implements Runnable {
+  private static final Registration CLOSED = () -> false;
+  private static final VarHandle REGISTRATION;
+
+  static {
+    try {
+      REGISTRATION =
+          MethodHandles.lookup()
+              .findVarHandle(CancellingCall.class, "registration", Registration.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final Context ctx;
+  private final Executor executor;
+  private volatile Registration registration;
+
+  CancellingCall(ClientCall<ReqT, RespT> call, Context ctx, Executor executor) {
+    super(call);
+    this.ctx = ctx;
+    this.executor = executor;
+  }
+
+  @Override
+  public void start(Listener<RespT> listener, Metadata headers) {
+    super.start(new Unwatching(listener), headers);
+    Registration r = ctx.afterDone(this, executor);
+    if (!REGISTRATION.compareAndSet(this, null, r)) {
+      r.stop(); // closed already
+    }
+  }
+
+  /** The context is done: cancel the call, unless it closed meanwhile. */
+  @SuppressWarnings("ReferenceEquality") // CLOSED is a sentinel
+  @Override
+  public void run() {
+    if (registration == CLOSED) {
+      return;
+    }
+    if (ctx.err() instanceof DeadlineExceededException) {
+      return; // the call carries the same deadline: grpc ends it with DEADLINE_EXCEEDED
+    }
+    delegate().cancel("ctx4j context canceled", ctx.cause());
+  }
+
+  private void release() {
+    Registration r = (Registration) REGISTRATION.getAndSet(this, CLOSED);
+    if (r != null) {
+      r.stop();
+    }
+  }
+
+  /** Stops watching the context as soon as the call closes. */
+  private final class Unwatching
+      extends ForwardingClientCallListener.SimpleForwardingClientCallListener<RespT> {
+    Unwatching(Listener<RespT> delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public void onClose(Status status, Metadata trailers) {
+      release();
+      super.onClose(status, trailers);
+    }
+  }
+}
