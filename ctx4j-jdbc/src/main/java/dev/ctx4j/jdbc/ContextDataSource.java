@@ -41,8 +41,10 @@ import javax.sql.DataSource;
  * thread and gives up with a fresh {@link ContextException} when the context ends; a connection
  * that arrives later is closed (returned to its pool). No thread is ever interrupted.
  *
- * <p>Result set fetching after {@code execute*} returns is not watched. Instances are thread-safe
- * if the wrapped data source is.
+ * <p>Result set fetching after {@code execute*} returns is not watched. H2 keeps a cancel that
+ * lands after a command's last check and its query cache reuses that command for the next statement
+ * with the same SQL: with pooled H2 connections, set {@code QUERY_CACHE_SIZE=0} in the URL.
+ * Instances are thread-safe if the wrapped data source is.
  */
 public final class ContextDataSource implements DataSource {
   private final DataSource delegate;
