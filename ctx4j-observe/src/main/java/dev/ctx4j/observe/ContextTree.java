@@ -186,6 +186,15 @@ public final class ContextTree {
     Tracing.on();
   }
 
+  /**
+   * Records the creation site of every traced context ({@code true}), or of one in 64 ({@code
+   * false}, the default, also {@code -Dctx4j.trace.sites=sample}). A site costs a stack walk of a
+   * few microseconds; sampling keeps tracing-on creation within twice its untraced cost.
+   */
+  public static void allSites(boolean all) {
+    Registry.INSTANCE.sites(all ? Registry.Sites.ALL : Registry.Sites.SAMPLE);
+  }
+
   /** Declares that values bound to {@code key} may be shown by renderers and the debug server. */
   public static void displayable(Key<?> key) {
     DISPLAYABLE.add(Objects.requireNonNull(key, "key"));

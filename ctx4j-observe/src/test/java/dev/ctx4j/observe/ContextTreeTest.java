@@ -26,6 +26,7 @@ class ContextTreeTest {
   @BeforeEach
   void on() {
     ContextTree.enable();
+    ContextTree.allSites(true);
     ContextTree.displayable(USER);
   }
 
