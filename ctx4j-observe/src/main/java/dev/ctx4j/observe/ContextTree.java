@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -254,21 +253,24 @@ public final class ContextTree {
 
   private static Snapshot build(
       List<Map.Entry<Context, Registry.Rec>> live, long after, int maxNodes, List<Chain> chains) {
-    Map<Long, Entry> byId = new HashMap<>();
+    IdentityHashMap<Registry.Rec, Entry> byRec = new IdentityHashMap<>();
+    List<Entry> all = new ArrayList<>();
     for (Map.Entry<Context, Registry.Rec> e : live) {
       if (e.getValue().id > after) {
-        byId.put(e.getValue().id, new Entry(e.getKey(), e.getValue()));
+        Entry entry = new Entry(e.getKey(), e.getValue());
+        byRec.put(entry.rec, entry);
+        all.add(entry);
       }
     }
+    IdentityHashMap<Context, String> labels = new IdentityHashMap<>();
     Map<String, List<Entry>> groups = new LinkedHashMap<>();
-    List<Entry> all = new ArrayList<>(byId.values());
-    all.sort(Comparator.comparingLong(e -> e.rec.id));
     for (Entry e : all) {
-      Entry parent = e.rec.parent == null ? null : byId.get(e.rec.parent.id);
+      Entry parent = e.rec.parent == null ? null : byRec.get(e.rec.parent);
       if (parent != null) {
         parent.children.add(e);
       } else {
-        String label = Tracing.parentOf(e.ctx).map(Object::toString).orElse("?");
+        Context p = Tracing.parentOf(e.ctx).orElse(null);
+        String label = p == null ? "?" : labels.computeIfAbsent(p, Object::toString);
         groups.computeIfAbsent(label, k -> new ArrayList<>()).add(e);
       }
     }
@@ -282,7 +284,7 @@ public final class ContextTree {
       }
       budget[0]--;
       List<Node> kids = new ArrayList<>();
-      for (Entry e : g.getValue()) {
+      for (Entry e : inCreationOrder(g.getValue())) {
         if (budget[0] <= 0) {
           break;
         }
@@ -290,18 +292,24 @@ public final class ContextTree {
       }
       roots.add(new Node(rootId--, g.getKey(), State.LIVE, null, List.of(), "", Duration.ZERO, kids));
     }
+    roots.sort(Comparator.comparing(Node::segment));
     int shown = 0;
     for (Node r : roots) {
       shown += r.size() - 1;
     }
-    return new Snapshot(Instant.now(), roots, byId.size(), byId.size() - shown, chains);
+    return new Snapshot(Instant.now(), roots, all.size(), all.size() - shown, chains);
+  }
+
+  private static List<Entry> inCreationOrder(List<Entry> entries) {
+    entries.sort(Comparator.comparingLong(e -> e.rec.id));
+    return entries;
   }
 
   private static Node node(Entry e, long now, int[] budget, int depth) {
     budget[0]--;
     List<Node> kids = new ArrayList<>();
     if (depth < MAX_DEPTH) {
-      for (Entry c : e.children) {
+      for (Entry c : inCreationOrder(e.children)) {
         if (budget[0] <= 0) {
           break;
         }
