@@ -17,9 +17,9 @@ import java.util.function.Predicate;
  * The tracing switch and the hooks that observability tools read (module {@code ctx4j-observe}).
  *
  * <p>Off by default. Turn it on with {@code -Dctx4j.trace=on} or {@link #on()}. While on, every
- * derived context is reported to the installed {@link Sink} when it is created, and every cancel (or
- * expiry) is recorded as a {@link Chain}: its origin (thread, code site, time), its cause, each hop
- * of the propagation with its time offset from the origin, and the threads each hop woke. Each
+ * derived context is reported to the installed {@link Sink} when it is created, and every cancel
+ * (or expiry) is recorded as a {@link Chain}: its origin (thread, code site, time), its cause, each
+ * hop of the propagation with its time offset from the origin, and the threads each hop woke. Each
  * chain is also emitted as a JFR event ({@code ctx4j.Cancel}, category "ctx4j"), and an {@code
  * await} that parked longer than {@link #longAwaitThreshold()} as {@code ctx4j.LongAwait}; both
  * cost nothing unless a recording enables them.
@@ -64,7 +64,9 @@ public final class Tracing {
 
   /** One hop of a propagation: a context reached, when, and the parked threads it woke. */
   public record Hop(Context context, int parentHop, long offsetNanos, List<String> wokenThreads) {
-    /** Copies {@code wokenThreads}; {@code parentHop} is the index of the hop that reached this one. */
+    /**
+     * Copies {@code wokenThreads}; {@code parentHop} is the index of the hop that reached this one.
+     */
     public Hop {
       Objects.requireNonNull(context, "context");
       wokenThreads = List.copyOf(wokenThreads);
@@ -86,6 +88,7 @@ public final class Tracing {
     private final List<Hop> hops = new ArrayList<>();
     private final IdentityHashMap<Node, Integer> index = new IdentityHashMap<>();
     private Node current; // the hop being filled by fired()
+    private long currentAt; // when the walk reached it, from startNanos
     private List<String> woken = new ArrayList<>(2);
     private long durationNanos;
 
@@ -102,6 +105,7 @@ public final class Tracing {
     void hop(CancelNode n) {
       flush();
       current = n;
+      currentAt = System.nanoTime() - startNanos;
     }
 
     void fired(Link dependent) {
@@ -117,12 +121,7 @@ public final class Tracing {
       if (current != null) {
         Integer parentHop = hops.isEmpty() ? null : index.get(current.parent.scope());
         index.put(current, hops.size());
-        hops.add(
-            new Hop(
-                current,
-                parentHop == null ? -1 : parentHop,
-                System.nanoTime() - startNanos,
-                woken));
+        hops.add(new Hop(current, parentHop == null ? -1 : parentHop, currentAt, woken));
         woken.clear();
       }
     }
@@ -281,8 +280,8 @@ public final class Tracing {
   }
 
   /**
-   * The first stack frame outside core below the sink: the code that derived the context. Meant
-   * for {@link Sink#created}; elsewhere returns the first frame outside core below the caller.
+   * The first stack frame outside core below the sink: the code that derived the context. Meant for
+   * {@link Sink#created}; elsewhere returns the first frame outside core below the caller.
    */
   public static StackTraceElement callerSite() {
     return WALKER.walk(

@@ -35,7 +35,8 @@ public final class Main {
     out.println();
     out.println(
         "  demo    a request tree with a deadline and a cancel, each chain printed as it ends");
-    out.println("  trace   FILE.jfr [--format text|mermaid|dot|html]: propagation chains of a recording");
+    out.println(
+        "  trace   FILE.jfr [--format text|mermaid|dot|html]: propagation chains of a recording");
     out.println("  test    every test of every module (what CI runs)");
     out.println("  help    this list");
   }

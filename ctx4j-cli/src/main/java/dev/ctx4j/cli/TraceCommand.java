@@ -39,7 +39,8 @@ final class TraceCommand {
       return 2;
     }
     if (!List.of("text", "mermaid", "dot", "html", "json").contains(format)) {
-      err.println("ctx4j trace: --format must be text, mermaid, dot, html or json, not '" + format + "'");
+      err.println(
+          "ctx4j trace: --format must be text, mermaid, dot, html or json, not '" + format + "'");
       return 2;
     }
     Path path = Path.of(file);

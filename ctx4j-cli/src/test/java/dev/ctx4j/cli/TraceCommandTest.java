@@ -28,7 +28,9 @@ class TraceCommandTest {
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
     return new String[] {
-      String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)
+      String.valueOf(code),
+      out.toString(StandardCharsets.UTF_8),
+      err.toString(StandardCharsets.UTF_8)
     };
   }
 
@@ -53,13 +55,17 @@ class TraceCommandTest {
                 + Thread.currentThread().getName()
                 + " at dev.ctx4j.cli.TraceCommandTest.trace_recordedCancel_printsChainInEveryFormat(TraceCommandTest.java:"),
         text[1]);
-    assertTrue(text[1].contains("java.lang.IllegalStateException: client went away, 2 descendants"), text[1]);
+    assertTrue(
+        text[1].contains("java.lang.IllegalStateException: client went away, 2 descendants"),
+        text[1]);
     assertTrue(text[1].contains("\n  withCancel  +"), text[1]);
     assertTrue(text[1].contains("\n  └── withTimeout(1m0s)  +"), text[1]);
     assertTrue(text[1].contains("\n      └── withCancel  +"), text[1]);
-    assertTrue(run("trace", file.toString(), "--format", "mermaid")[1].startsWith("flowchart TD\n"));
+    assertTrue(
+        run("trace", file.toString(), "--format", "mermaid")[1].startsWith("flowchart TD\n"));
     assertTrue(run("trace", file.toString(), "--format", "dot")[1].startsWith("digraph ctx4j {\n"));
-    assertTrue(run("trace", file.toString(), "--format=html")[1].contains("class=\"chain cancelled\""));
+    assertTrue(
+        run("trace", file.toString(), "--format=html")[1].contains("class=\"chain cancelled\""));
   }
 
   @Test

@@ -73,7 +73,8 @@ class ContextLeakCheckTest {
   private static Events run(String method) {
     return EngineTestKit.engine("junit-jupiter")
         .selectors(
-            org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod(Planted.class, method))
+            org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod(
+                Planted.class, method))
         .execute()
         .testEvents();
   }
@@ -81,7 +82,8 @@ class ContextLeakCheckTest {
   @Test
   void leakingTest_liveContext_failsWithSubtreeAndCreationLine() {
     Events events = run("leaks");
-    events.assertThatEvents()
+    events
+        .assertThatEvents()
         .haveExactly(
             1,
             event(
@@ -122,13 +124,18 @@ class ContextLeakCheckTest {
 
   @Test
   void valuesOnly_noCancellableContext_passes() {
-    run("onlyValues").assertThatEvents().haveExactly(1, event(test("onlyValues"), finishedSuccessfully()));
+    run("onlyValues")
+        .assertThatEvents()
+        .haveExactly(1, event(test("onlyValues"), finishedSuccessfully()));
   }
 
   @Test
   void wholeClass_oneFailurePerLeakingTest() {
     var stats =
-        EngineTestKit.engine("junit-jupiter").selectors(selectClass(Planted.class)).execute().testEvents();
+        EngineTestKit.engine("junit-jupiter")
+            .selectors(selectClass(Planted.class))
+            .execute()
+            .testEvents();
     assertTrue(stats.failed().count() == 2, () -> stats.failed().list().toString());
     assertTrue(stats.succeeded().count() == 3, () -> stats.succeeded().list().toString());
     held.cancel();

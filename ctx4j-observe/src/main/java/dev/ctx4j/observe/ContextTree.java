@@ -134,7 +134,8 @@ public final class ContextTree {
       for (int i = 0; i < n; i++) {
         Tracing.Hop h = src.get(i);
         hops.add(
-            new Hop(h.parentHop(), Tracing.segmentOf(h.context()), h.offsetNanos(), h.wokenThreads()));
+            new Hop(
+                h.parentHop(), Tracing.segmentOf(h.context()), h.offsetNanos(), h.wokenThreads()));
       }
       Throwable cause = c.cause();
       String causeText =
@@ -290,7 +291,8 @@ public final class ContextTree {
         }
         kids.add(node(e, now, budget, 1));
       }
-      roots.add(new Node(rootId--, g.getKey(), State.LIVE, null, List.of(), "", Duration.ZERO, kids));
+      roots.add(
+          new Node(rootId--, g.getKey(), State.LIVE, null, List.of(), "", Duration.ZERO, kids));
     }
     roots.sort(Comparator.comparing(Node::segment));
     int shown = 0;

@@ -23,8 +23,8 @@ import java.util.function.Function;
  * recent chains: {@code /} (the HTML page), {@code /tree.json}, {@code /tree.txt}, {@code
  * /chains.json}.
  *
- * <p>Binds to 127.0.0.1 by default. A non-loopback address is refused unless a token is given;
- * with a token every request must carry it ({@code Authorization: Bearer <token>} or {@code
+ * <p>Binds to 127.0.0.1 by default. A non-loopback address is refused unless a token is given; with
+ * a token every request must carry it ({@code Authorization: Bearer <token>} or {@code
  * ?token=<token>}), else gets 401. Responses never exceed {@link #MAX_BODY_BYTES}, however many
  * contexts are live: the tree is cut to fewer nodes until it fits. Values of context keys appear
  * only for keys declared with {@link ContextTree#displayable}. Turns tracing on.
@@ -62,7 +62,8 @@ public final class DebugServer implements AutoCloseable {
     if (token != null && token.isBlank()) {
       throw new IllegalArgumentException("token must not be blank");
     }
-    if (token == null && (address.getAddress() == null || !address.getAddress().isLoopbackAddress())) {
+    if (token == null
+        && (address.getAddress() == null || !address.getAddress().isLoopbackAddress())) {
       throw new IllegalArgumentException(
           "address "
               + address
@@ -119,11 +120,7 @@ public final class DebugServer implements AutoCloseable {
         case "/tree.json" -> send(ex, 200, "application/json", fitting(Render::json));
         case "/tree.txt" -> send(ex, 200, "text/plain", fitting(Render::text));
         case "/chains.json" ->
-            send(
-                ex,
-                200,
-                "application/json",
-                fitting(s -> Render.chainsJson(s.chains())));
+            send(ex, 200, "application/json", fitting(s -> Render.chainsJson(s.chains())));
         default -> send(ex, 404, "text/plain", "404 not found\n");
       }
     }
@@ -187,7 +184,8 @@ public final class DebugServer implements AutoCloseable {
         for (String part : q.split("&", -1)) {
           if (part.startsWith("token=")) {
             given =
-                java.net.URLDecoder.decode(part.substring("token=".length()), StandardCharsets.UTF_8);
+                java.net.URLDecoder.decode(
+                    part.substring("token=".length()), StandardCharsets.UTF_8);
           }
         }
       }

@@ -22,8 +22,10 @@ final class HtmlPage {
 
   static String render(Snapshot s) {
     StringBuilder sb = new StringBuilder(8_192);
-    sb.append("<!DOCTYPE html>\n<html lang=\"en\" xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n");
-    sb.append("<meta charset=\"utf-8\"/>\n<title>ctx4j: context tree and propagation chains</title>\n");
+    sb.append(
+        "<!DOCTYPE html>\n<html lang=\"en\" xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n");
+    sb.append(
+        "<meta charset=\"utf-8\"/>\n<title>ctx4j: context tree and propagation chains</title>\n");
     sb.append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
     sb.append("<h1>ctx4j: context tree and propagation chains</h1>\n");
     sb.append("<p class=\"summary\" id=\"summary\">").append(s.live()).append(" live contexts");
@@ -35,7 +37,8 @@ final class HtmlPage {
     sb.append("<p class=\"legend\"><span class=\"key live\">live</span> ");
     sb.append("<span class=\"key cancelled\">cancelled</span> ");
     sb.append("<span class=\"key deadline\">deadline exceeded</span> ");
-    sb.append("<span class=\"key thread\">woken thread</span> click a node to fold its subtree</p>\n");
+    sb.append(
+        "<span class=\"key thread\">woken thread</span> click a node to fold its subtree</p>\n");
     sb.append("<section id=\"tree\">\n<h2>Live tree</h2>\n");
     tree(sb, s.roots());
     sb.append("</section>\n<section id=\"chains\">\n<h2>Propagation chains</h2>\n");
@@ -62,7 +65,8 @@ final class HtmlPage {
     return (int) Math.ceil(label.length() * CHAR_W) + 30;
   }
 
-  // ---- the tree ----------------------------------------------------------------------------------
+  // ---- the tree
+  // ----------------------------------------------------------------------------------
 
   private static final class Layout {
     int row;
@@ -123,7 +127,8 @@ final class HtmlPage {
     }
   }
 
-  // ---- a chain -----------------------------------------------------------------------------------
+  // ---- a chain
+  // -----------------------------------------------------------------------------------
 
   private static void chain(StringBuilder sb, Chain c) {
     String cls = cls(c.state());

@@ -36,7 +36,8 @@ final class Leaks {
   boolean wantsWatch() {
     LeakDetector.Level l = level;
     return l == LeakDetector.Level.ALL
-        || (l == LeakDetector.Level.SAMPLE && java.util.concurrent.ThreadLocalRandom.current().nextInt(SAMPLE_EVERY) == 0);
+        || (l == LeakDetector.Level.SAMPLE
+            && java.util.concurrent.ThreadLocalRandom.current().nextInt(SAMPLE_EVERY) == 0);
   }
 
   void watch(Context ctx, Registry.Rec rec) {

@@ -16,7 +16,8 @@ import java.util.List;
 public final class Render {
   private Render() {}
 
-  // ---- text --------------------------------------------------------------------------------------
+  // ---- text
+  // --------------------------------------------------------------------------------------
 
   /**
    * An indented tree: each context with its state, the time left to its deadline and the threads
@@ -93,7 +94,9 @@ public final class Render {
       sb.append(" at ").append(c.site());
     }
     sb.append(": ").append(c.cause());
-    sb.append(", ").append(c.descendants()).append(c.descendants() == 1 ? " descendant" : " descendants");
+    sb.append(", ")
+        .append(c.descendants())
+        .append(c.descendants() == 1 ? " descendant" : " descendants");
     sb.append(" in ").append(Format.duration(c.durationNanos()));
     return sb.toString();
   }
@@ -144,7 +147,8 @@ public final class Render {
     return kids;
   }
 
-  // ---- Mermaid -----------------------------------------------------------------------------------
+  // ---- Mermaid
+  // -----------------------------------------------------------------------------------
 
   /** A Mermaid {@code flowchart}: the tree, then one subgraph per chain. */
   public static String mermaid(Snapshot s) {
@@ -241,7 +245,8 @@ public final class Render {
         .replace('\n', ' ');
   }
 
-  // ---- DOT ---------------------------------------------------------------------------------------
+  // ---- DOT
+  // ---------------------------------------------------------------------------------------
 
   /** A Graphviz {@code digraph}: the tree, then one cluster per chain. */
   public static String dot(Snapshot s) {
@@ -258,7 +263,9 @@ public final class Render {
     for (Chain c : s.chains()) {
       String p = "c" + c.id() + "h";
       sb.append("  subgraph cluster_chain").append(c.id()).append(" {\n");
-      sb.append("    label=\"").append(dotText("#" + c.id() + " " + chainHeadline(c))).append("\";\n");
+      sb.append("    label=\"")
+          .append(dotText("#" + c.id() + " " + chainHeadline(c)))
+          .append("\";\n");
       String fill = fill(c.state());
       for (int i = 0; i < c.hops().size(); i++) {
         Hop h = c.hops().get(i);
@@ -286,7 +293,8 @@ public final class Render {
   private static void dotChildren(StringBuilder sb, String parent, List<Node> kids) {
     for (Node n : kids) {
       String id = "n" + n.id();
-      StringBuilder label = new StringBuilder(n.segment()).append('\n').append(stateWord(n.state()));
+      StringBuilder label =
+          new StringBuilder(n.segment()).append('\n').append(stateWord(n.state()));
       if (n.remaining() != null) {
         label.append(", ").append(Format.duration(n.remaining().toNanos())).append(" left");
       }
@@ -312,7 +320,8 @@ public final class Render {
     return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 
-  // ---- JSON --------------------------------------------------------------------------------------
+  // ---- JSON
+  // --------------------------------------------------------------------------------------
 
   /** The snapshot as one JSON object; durations in nanoseconds. */
   public static String json(Snapshot s) {
@@ -342,7 +351,8 @@ public final class Render {
     sb.append("{\"id\":").append(n.id());
     sb.append(",\"segment\":\"").append(Format.json(n.segment())).append('"');
     sb.append(",\"state\":\"").append(n.state()).append('"');
-    sb.append(",\"remainingNanos\":").append(n.remaining() == null ? "null" : n.remaining().toNanos());
+    sb.append(",\"remainingNanos\":")
+        .append(n.remaining() == null ? "null" : n.remaining().toNanos());
     sb.append(",\"waiters\":");
     jsonStrings(sb, n.waiters());
     sb.append(",\"site\":\"").append(Format.json(n.site())).append('"');
@@ -402,7 +412,8 @@ public final class Render {
     sb.append(']');
   }
 
-  // ---- HTML --------------------------------------------------------------------------------------
+  // ---- HTML
+  // --------------------------------------------------------------------------------------
 
   /** One self-contained HTML page with SVG drawings; see {@link HtmlPage}. */
   public static String html(Snapshot s) {

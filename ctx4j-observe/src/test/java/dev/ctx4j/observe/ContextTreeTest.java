@@ -123,7 +123,8 @@ class ContextTreeTest {
       Context shown = root.withValue(SECRET, "hunter2").withValue(USER, "carol");
       Snapshot s = ContextTree.liveSince(mark);
       for (String out :
-          List.of(Render.text(s), Render.json(s), Render.dot(s), Render.mermaid(s), Render.html(s))) {
+          List.of(
+              Render.text(s), Render.json(s), Render.dot(s), Render.mermaid(s), Render.html(s))) {
         assertFalse(out.contains("hunter2"), out);
         assertTrue(out.contains("withValue(secret)"), out);
         assertTrue(out.contains("carol"), out);

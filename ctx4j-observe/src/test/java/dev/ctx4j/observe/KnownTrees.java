@@ -17,20 +17,54 @@ final class KnownTrees {
 
   static Snapshot requestTree() {
     Node user =
-        new Node(4, "withValue(user)=alice", State.LIVE, Duration.ofMillis(1200), List.of(), "",
-            Duration.ofMillis(5), List.of());
+        new Node(
+            4,
+            "withValue(user)=alice",
+            State.LIVE,
+            Duration.ofMillis(1200),
+            List.of(),
+            "",
+            Duration.ofMillis(5),
+            List.of());
     Node timeout =
-        new Node(2, "withTimeout(1.5s)", State.LIVE, Duration.ofMillis(1200), List.of("worker-1"),
-            "com.example.Server.call(Server.java:51)", Duration.ofMillis(300), List.of(user));
+        new Node(
+            2,
+            "withTimeout(1.5s)",
+            State.LIVE,
+            Duration.ofMillis(1200),
+            List.of("worker-1"),
+            "com.example.Server.call(Server.java:51)",
+            Duration.ofMillis(300),
+            List.of(user));
     Node trace =
-        new Node(3, "withValue(traceId)", State.LIVE, null, List.of(), "", Duration.ofMillis(7),
+        new Node(
+            3,
+            "withValue(traceId)",
+            State.LIVE,
+            null,
+            List.of(),
+            "",
+            Duration.ofMillis(7),
             List.of());
     Node request =
-        new Node(1, "withCancel", State.LIVE, null, List.of(),
-            "com.example.Server.handle(Server.java:42)", Duration.ofSeconds(2),
+        new Node(
+            1,
+            "withCancel",
+            State.LIVE,
+            null,
+            List.of(),
+            "com.example.Server.handle(Server.java:42)",
+            Duration.ofSeconds(2),
             List.of(timeout, trace));
     Node root =
-        new Node(0, "Context.background", State.LIVE, null, List.of(), "", Duration.ZERO,
+        new Node(
+            0,
+            "Context.background",
+            State.LIVE,
+            null,
+            List.of(),
+            "",
+            Duration.ZERO,
             List.of(request));
     return new Snapshot(AT, List.of(root), 4, 0, List.of(hungUp(), expired()));
   }

@@ -26,8 +26,7 @@ class LeakDetectorTest {
         @Override
         public void publish(LogRecord r) {
           Object[] p = r.getParameters();
-          logged.add(
-              java.text.MessageFormat.format(r.getMessage(), p == null ? new Object[0] : p));
+          logged.add(java.text.MessageFormat.format(r.getMessage(), p == null ? new Object[0] : p));
         }
 
         @Override
@@ -133,7 +132,8 @@ class LeakDetectorTest {
 
   @Test
   void olderThan_badArguments_rejectedNamingThem() {
-    var n = assertThrows(NullPointerException.class, () -> LeakDetector.olderThan(null, Duration.ZERO));
+    var n =
+        assertThrows(NullPointerException.class, () -> LeakDetector.olderThan(null, Duration.ZERO));
     assertTrue(n.getMessage().contains("root"));
     var e =
         assertThrows(

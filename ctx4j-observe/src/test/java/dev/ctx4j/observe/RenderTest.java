@@ -142,7 +142,8 @@ class RenderTest {
     assertEquals(
         """
         {"takenAt":"2026-01-02T03:04:05Z","live":4,"omitted":0,"roots":[{"id":0,"segment":"Context.background","state":"LIVE","remainingNanos":null,"waiters":[],"site":"","ageNanos":0,"children":[{"id":1,"segment":"withCancel","state":"LIVE","remainingNanos":null,"waiters":[],"site":"com.example.Server.handle(Server.java:42)","ageNanos":2000000000,"children":[{"id":2,"segment":"withTimeout(1.5s)","state":"LIVE","remainingNanos":1200000000,"waiters":["worker-1"],"site":"com.example.Server.call(Server.java:51)","ageNanos":300000000,"children":[{"id":4,"segment":"withValue(user)=alice","state":"LIVE","remainingNanos":1200000000,"waiters":[],"site":"","ageNanos":5000000,"children":[]}]},{"id":3,"segment":"withValue(traceId)","state":"LIVE","remainingNanos":null,"waiters":[],"site":"","ageNanos":7000000,"children":[]}]}]}],"chains":[{"id":7,"origin":"Context.background.withCancel","thread":"main","site":"com.example.Server.handle(Server.java:57)","startedAt":"2026-01-02T03:04:05Z","state":"CANCELLED","cause":"java.io.IOException: client hung up","descendants":3,"durationNanos":15300,"hops":[{"parent":-1,"segment":"withCancel","offsetNanos":0,"woken":[]},{"parent":0,"segment":"withTimeout(1.5s)","offsetNanos":4200,"woken":["worker-1"]},{"parent":1,"segment":"withCancel","offsetNanos":9800,"woken":["worker-2","worker-3"]},{"parent":0,"segment":"withCancel","offsetNanos":12050,"woken":[]}]},{"id":6,"origin":"Context.background.withTimeout(250ms)","thread":"ctx4j-timer","site":"","startedAt":"2026-01-02T03:04:05Z","state":"DEADLINE_EXCEEDED","cause":"DeadlineExceededException","descendants":0,"durationNanos":900,"hops":[{"parent":-1,"segment":"withTimeout(250ms)","offsetNanos":0,"woken":["db-1"]}]}]}
-        """.strip(),
+        """
+            .strip(),
         Render.json(known));
   }
 
@@ -170,7 +171,8 @@ class RenderTest {
     String html = Render.html(known);
     assertFalse(html.contains("src="), "no external script or image");
     assertFalse(html.contains("href="), "no external stylesheet or link");
-    assertFalse(html.contains("http://") && html.replace("http://www.w3.org/", "").contains("http://"));
+    assertFalse(
+        html.contains("http://") && html.replace("http://www.w3.org/", "").contains("http://"));
     assertTrue(html.contains("#7 cancelled at Context.background.withCancel by main"));
     assertTrue(html.contains("woke worker-2"));
     assertTrue(html.contains("g.cancelled rect.box"));
@@ -181,17 +183,30 @@ class RenderTest {
   void html_hostileSegment_isEscaped() throws Exception {
     var node =
         new ContextTree.Node(
-            9, "withValue(<script>alert('x')</script>&)", ContextTree.State.LIVE, null,
-            List.of(), "", java.time.Duration.ZERO, List.of());
+            9,
+            "withValue(<script>alert('x')</script>&)",
+            ContextTree.State.LIVE,
+            null,
+            List.of(),
+            "",
+            java.time.Duration.ZERO,
+            List.of());
     var root =
         new ContextTree.Node(
-            0, "Context.background", ContextTree.State.LIVE, null, List.of(), "",
-            java.time.Duration.ZERO, List.of(node));
+            0,
+            "Context.background",
+            ContextTree.State.LIVE,
+            null,
+            List.of(),
+            "",
+            java.time.Duration.ZERO,
+            List.of(node));
     String html = Render.html(new Snapshot(KnownTrees.AT, List.of(root), 1, 0, List.of()));
     assertFalse(html.contains("<script>alert"));
     SyntaxCheck.xml(html);
     SyntaxCheck.dot(Render.dot(new Snapshot(KnownTrees.AT, List.of(root), 1, 0, List.of())));
-    SyntaxCheck.mermaid(Render.mermaid(new Snapshot(KnownTrees.AT, List.of(root), 1, 0, List.of())));
+    SyntaxCheck.mermaid(
+        Render.mermaid(new Snapshot(KnownTrees.AT, List.of(root), 1, 0, List.of())));
   }
 
   @Test

@@ -20,10 +20,13 @@ final class SyntaxCheck {
 
   private static final String ID = "[A-Za-z][A-Za-z0-9_]*";
   private static final String LABEL = "\"[^\"]*\"";
-  private static final Pattern M_NODE = Pattern.compile("(" + ID + ")(\\[" + LABEL + "\\]|\\(\\[" + LABEL + "\\]\\))");
-  private static final Pattern M_EDGE = Pattern.compile("(" + ID + ") (-->|-\\. woke \\.->) (" + ID + ")");
+  private static final Pattern M_NODE =
+      Pattern.compile("(" + ID + ")(\\[" + LABEL + "\\]|\\(\\[" + LABEL + "\\]\\))");
+  private static final Pattern M_EDGE =
+      Pattern.compile("(" + ID + ") (-->|-\\. woke \\.->) (" + ID + ")");
   private static final Pattern M_SUB = Pattern.compile("subgraph " + ID + "\\[" + LABEL + "\\]");
-  private static final Pattern M_CLASSDEF = Pattern.compile("classDef " + ID + " [a-z-]+:[#0-9a-z]+(,[a-z-]+:[#0-9a-z]+)*");
+  private static final Pattern M_CLASSDEF =
+      Pattern.compile("classDef " + ID + " [a-z-]+:[#0-9a-z]+(,[a-z-]+:[#0-9a-z]+)*");
   private static final Pattern M_CLASS = Pattern.compile("class (" + ID + "(," + ID + ")*) " + ID);
 
   static void mermaid(String src) {
@@ -197,7 +200,9 @@ final class SyntaxCheck {
       } else if (Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.') {
         int j = i;
         while (j < s.length()
-            && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_' || s.charAt(j) == '.')) {
+            && (Character.isLetterOrDigit(s.charAt(j))
+                || s.charAt(j) == '_'
+                || s.charAt(j) == '.')) {
           j++;
         }
         if (j == i) {
@@ -269,11 +274,13 @@ final class SyntaxCheck {
       }
       return j + 1;
     }
-    Matcher m = Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?|true|false|null").matcher(s);
+    Matcher m =
+        Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?|true|false|null").matcher(s);
     if (m.find(i) && m.start() == i) {
       return m.end();
     }
-    throw new AssertionError("value expected at " + i + ": " + s.substring(i, Math.min(s.length(), i + 20)));
+    throw new AssertionError(
+        "value expected at " + i + ": " + s.substring(i, Math.min(s.length(), i + 20)));
   }
 
   /** Parses {@code html} as XML (the page is written to be well-formed). */
