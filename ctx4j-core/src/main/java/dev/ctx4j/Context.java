@@ -2,6 +2,7 @@ package dev.ctx4j;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
@@ -194,4 +195,26 @@ public sealed interface Context permits CancellableContext, Node {
    * work use those components' own abort instead.
    */
   <T> T callInterruptibly(Callable<T> task) throws Exception;
+
+  /**
+   * A runnable that runs {@code task} with {@link #current()} == this, on whatever thread runs it,
+   * and restores that thread's binding afterwards: hand it to an executor to carry this context
+   * across threads. Does not cancel, interrupt or skip {@code task} when this context is done.
+   *
+   * @throws NullPointerException if {@code task} is null
+   */
+  default Runnable wrap(Runnable task) {
+    Objects.requireNonNull(task, "task");
+    return () -> run(task);
+  }
+
+  /**
+   * As {@link #wrap(Runnable)}, for a {@link Callable}.
+   *
+   * @throws NullPointerException if {@code task} is null
+   */
+  default <T> Callable<T> wrap(Callable<T> task) {
+    Objects.requireNonNull(task, "task");
+    return () -> call(task);
+  }
 }

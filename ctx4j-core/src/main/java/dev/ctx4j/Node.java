@@ -272,23 +272,13 @@ abstract sealed class Node extends Link implements Context
   @Override
   public final void run(Runnable task) {
     Objects.requireNonNull(task, "task");
-    Context previous = CurrentContext.bind(this);
-    try {
-      task.run();
-    } finally {
-      CurrentContext.restore(previous);
-    }
+    CurrentContext.run(this, task);
   }
 
   @Override
   public final <T> T call(Callable<T> task) throws Exception {
     Objects.requireNonNull(task, "task");
-    Context previous = CurrentContext.bind(this);
-    try {
-      return task.call();
-    } finally {
-      CurrentContext.restore(previous);
-    }
+    return CurrentContext.call(this, task);
   }
 
   @Override
@@ -303,9 +293,8 @@ abstract sealed class Node extends Link implements Context
     if (!s.link(interrupter)) {
       throw doneState().fresh();
     }
-    Context previous = CurrentContext.bind(this);
     try {
-      return task.call();
+      return CurrentContext.call(this, task);
     } catch (Exception | Error e) {
       if (interrupter.fired()) {
         ContextException ce = doneState().fresh();
@@ -314,7 +303,6 @@ abstract sealed class Node extends Link implements Context
       }
       throw e;
     } finally {
-      CurrentContext.restore(previous);
       s.unlink(interrupter);
       interrupter.finish();
     }

@@ -1,0 +1,353 @@
+package dev.ctx4j;
+
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Go's {@code errgroup.WithContext}: forks tasks on their own threads under one context, cancels
+ * the rest on the first failure, and waits for all of them.
+ *
+ * <p>Every task runs on a new thread (virtual by default; platform threads with a {@link
+ * ThreadFactory} overload) with {@link #context()} bound as {@link Context#current()} and passed to
+ * {@link ContextTask#call}. The group owns these threads, so when its context is done each running
+ * task is also interrupted, as {@link Context#callInterruptibly} does; a task that then throws
+ * reports a fresh {@link ContextException} (its own exception kept as suppressed).
+ *
+ * <ul>
+ *   <li>The first task to throw cancels {@link #context()} with its exception as {@link
+ *       Context#cause()}; {@link #join()} then throws an {@link ExecutionException} with that
+ *       exception as its cause. A task stopped by the context's exception is a failure like any
+ *       other. A task cancelled through its own {@link Future#cancel} is not a failure.
+ *   <li>{@link #join()} waits for every task, then cancels {@link #context()} (also without a
+ *       failure, as Go does). If the joining thread is interrupted, the group is cancelled (with
+ *       the {@link InterruptedException} as cause), every task is still waited for, and then the
+ *       {@link InterruptedException} is thrown: no task outlives the group.
+ *   <li>{@link #close()} cancels and waits, uninterruptibly; it reports no failure. Use the group
+ *       in try-with-resources and call {@link #join()} as the last statement of the block.
+ *   <li>With a limit, at most that many tasks run at once; a {@link #fork} at the limit waits for a
+ *       slot (and gives up with a fresh {@link ContextException} if the group ends while it waits).
+ *   <li>A {@link #fork} after the group's context is done throws {@link IllegalStateException}.
+ *   <li>A task that ignores both its context and interrupts delays {@link #join()} and {@link
+ *       #close()} until it returns: the group cannot stop a thread, only ask it to stop.
+ * </ul>
+ *
+ * <p>Thread-safe: tasks may fork more tasks into their own group. Calling {@link #join()} or {@link
+ * #close()} from one of the group's own tasks waits for that task itself and never returns.
+ */
+public final class TaskGroup implements AutoCloseable {
+  private static final ThreadFactory VIRTUAL = Thread.ofVirtual().name("ctx4j-task-", 0).factory();
+
+  private final CancellableContext ctx;
+  private final int limit;
+  private final ThreadFactory threadFactory;
+  private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+
+  /* Lock order: this lock only; never held while calling user code, cancel() or a thread factory. */
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition slotFree = lock.newCondition();
+  private final Condition idle = lock.newCondition();
+  private int active; // guarded by lock: accepted tasks whose threads have not finished
+  private int waitingForks; // guarded by lock: forks parked at the limit
+  private boolean wakerRegistered; // guarded by lock: afterDone wakes waiting forks on done
+
+  private TaskGroup(Context parent, int limit, ThreadFactory threadFactory) {
+    this.ctx = parent.withCancel();
+    this.limit = limit;
+    this.threadFactory = threadFactory;
+  }
+
+  /** A group with unbounded concurrency whose tasks run on virtual threads. */
+  public static TaskGroup open(Context parent) {
+    return open(parent, Integer.MAX_VALUE, VIRTUAL);
+  }
+
+  /**
+   * A group whose tasks run on virtual threads, at most {@code limit} at once.
+   *
+   * @throws IllegalArgumentException if {@code limit < 1}
+   */
+  public static TaskGroup open(Context parent, int limit) {
+    return open(parent, limit, VIRTUAL);
+  }
+
+  /** A group with unbounded concurrency whose tasks run on threads from {@code threadFactory}. */
+  public static TaskGroup open(Context parent, ThreadFactory threadFactory) {
+    return open(parent, Integer.MAX_VALUE, threadFactory);
+  }
+
+  /**
+   * A group whose tasks run on threads from {@code threadFactory} (one new thread per task), at
+   * most {@code limit} at once.
+   *
+   * @throws NullPointerException if {@code parent} or {@code threadFactory} is null
+   * @throws IllegalArgumentException if {@code limit < 1}
+   */
+  public static TaskGroup open(Context parent, int limit, ThreadFactory threadFactory) {
+    Objects.requireNonNull(parent, "parent");
+    Objects.requireNonNull(threadFactory, "threadFactory");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    }
+    return new TaskGroup(parent, limit, threadFactory);
+  }
+
+  /**
+   * The group's context, a child of the parent: done on the first failure, on {@link #close()},
+   * when {@link #join()} returns, or with the parent.
+   */
+  public Context context() {
+    return ctx;
+  }
+
+  /**
+   * Starts {@code task} on a new thread. At the limit, waits for a running task to end first.
+   *
+   * @return the task's result; the future's {@code cancel(true)} interrupts that task alone
+   * @throws NullPointerException if {@code task} is null
+   * @throws IllegalStateException if the group's context is already done
+   * @throws ContextException (fresh) if the group's context becomes done while waiting for a slot
+   * @throws RejectedExecutionException if interrupted while waiting for a slot (the interrupt
+   *     status is kept), or if the thread factory gives no thread
+   */
+  public <T> Future<T> fork(ContextTask<T> task) {
+    Objects.requireNonNull(task, "task");
+    Task<T> forked = Task.of(this, task);
+    acquireSlot();
+    try {
+      Thread thread = threadFactory.newThread(forked::runOnGroupThread);
+      if (thread == null) {
+        throw new RejectedExecutionException("the thread factory returned no thread");
+      }
+      thread.start();
+    } catch (RuntimeException | Error e) {
+      forked.failToStart(e);
+      taskEnded();
+      throw e;
+    }
+    return forked;
+  }
+
+  /**
+   * Waits for every task, cancels {@link #context()}, and reports the first failure.
+   *
+   * @throws ExecutionException whose cause is the first exception a task threw
+   * @throws InterruptedException if this thread is interrupted (checked first); the group is then
+   *     cancelled and every task has ended before this is thrown
+   */
+  @SuppressWarnings("InterruptedInCatchBlock") // clearing is intended: the exception reports it
+  public void join() throws ExecutionException, InterruptedException {
+    try {
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      awaitIdle();
+    } catch (InterruptedException e) {
+      ctx.cancel(e);
+      awaitIdleUninterruptibly();
+      Thread.interrupted(); // a later interrupt is reported by this same exception
+      throw e;
+    }
+    ctx.cancel();
+    awaitIdleUninterruptibly(); // forks that slipped in before the cancel above
+    Throwable failure = firstFailure.get();
+    if (failure != null) {
+      throw new ExecutionException(failure);
+    }
+  }
+
+  /**
+   * Cancels {@link #context()} and waits for every task to end. Failures are not reported (use
+   * {@link #join()}). Waits even if this thread is interrupted, and keeps the interrupt status.
+   * After {@link #join()} this does nothing.
+   */
+  @Override
+  public void close() {
+    ctx.cancel();
+    awaitIdleUninterruptibly();
+  }
+
+  @Override
+  public String toString() {
+    lock.lock();
+    try {
+      String bound = limit == Integer.MAX_VALUE ? "unbounded" : "limit " + limit;
+      return "TaskGroup[" + ctx + ", " + active + " active, " + bound + "]";
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- accounting --------------------------------------------------------------------------
+
+  private void acquireSlot() {
+    lock.lock();
+    try {
+      if (ctx.isDone()) {
+        throw new IllegalStateException(
+            "fork() on a task group that is done (joined, closed, failed or cancelled)");
+      }
+      while (active >= limit) {
+        ctx.throwIfDone();
+        if (!wakerRegistered) {
+          wakerRegistered = true;
+          var unused = ctx.afterDone(this::wakeWaitingForks); // fires on its own thread
+        }
+        waitingForks++;
+        try {
+          slotFree.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new RejectedExecutionException("interrupted while waiting for a free slot", e);
+        } finally {
+          waitingForks--;
+        }
+      }
+      active++;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void wakeWaitingForks() {
+    lock.lock();
+    try {
+      slotFree.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void taskEnded() {
+    lock.lock();
+    try {
+      active--;
+      if (waitingForks > 0) {
+        slotFree.signal();
+      }
+      if (active == 0) {
+        idle.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void awaitIdle() throws InterruptedException {
+    lock.lock();
+    try {
+      while (active > 0) {
+        idle.await();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits for every task whatever happens; a new interrupt stays pending for the caller. */
+  private void awaitIdleUninterruptibly() {
+    lock.lock();
+    try {
+      while (active > 0) {
+        idle.awaitUninterruptibly();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Records {@code t} and cancels the group if it is the first failure. */
+  private void failed(Throwable t) {
+    if (firstFailure.compareAndSet(null, t)) {
+      ctx.cancel(t);
+    }
+  }
+
+  /** Test hook: tasks accepted whose threads have not finished. */
+  int activeTasks() {
+    lock.lock();
+    try {
+      return active;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Test hook: forks waiting for a slot. */
+  int waitingForks() {
+    lock.lock();
+    try {
+      return waitingForks;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The future of one forked task; runs only on the thread the group started for it. */
+  private static final class Task<T> extends FutureTask<T> {
+    private final TaskGroup group;
+
+    private Task(TaskGroup group, Body<T> body) {
+      super(body);
+      this.group = group;
+    }
+
+    static <T> Task<T> of(TaskGroup group, ContextTask<T> task) {
+      Body<T> body = new Body<>(group, task);
+      Task<T> t = new Task<>(group, body);
+      body.owner = t;
+      return t;
+    }
+
+    void runOnGroupThread() {
+      try {
+        super.run();
+      } finally {
+        group.taskEnded();
+      }
+    }
+
+    /** The group runs the task on its own thread; running it elsewhere would escape the group. */
+    @Override
+    public void run() {
+      throw new UnsupportedOperationException("a forked task runs on its group's thread only");
+    }
+
+    void failToStart(Throwable t) {
+      setException(t);
+    }
+  }
+
+  /** What a task's thread does: the user's task under the group's context, interruptibly. */
+  private static final class Body<T> implements Callable<T> {
+    private final TaskGroup group;
+    private final ContextTask<T> task;
+    Task<T> owner; // set before the task is handed to a thread (Thread.start publishes it)
+
+    Body(TaskGroup group, ContextTask<T> task) {
+      this.group = group;
+      this.task = task;
+    }
+
+    @Override
+    public T call() throws Exception {
+      Context ctx = group.ctx;
+      try {
+        return ctx.callInterruptibly(() -> task.call(ctx));
+      } catch (Throwable t) {
+        Task<T> f = owner;
+        if (f == null || !f.isCancelled()) {
+          group.failed(t);
+        }
+        throw t;
+      }
+    }
+  }
+}
