@@ -1,0 +1,198 @@
+package dev.ctx4j.jdbc;
+
+import dev.ctx4j.Context;
+import dev.ctx4j.ContextException;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * A {@link DataSource} whose connections and statements honour {@link Context#current()}: Go's
+ * {@code QueryContext} for JDBC.
+ *
+ * <p>When a statement's {@code execute*} method runs while {@code Context.current()} is a context
+ * that can end (anything but {@code background()} and {@code todo()}):
+ *
+ * <ul>
+ *   <li>on a context that has already ended, it throws a fresh {@link ContextException} (as {@link
+ *       Context#throwIfDone()} does) without reaching the database;
+ *   <li>the statement's query timeout is lowered, for this execution only, to the time left before
+ *       the context's deadline, rounded up to whole seconds; a smaller timeout the user set is
+ *       kept;
+ *   <li>when the context ends during the execution, {@link java.sql.Statement#cancel()} is called
+ *       on a ctx4j virtual thread (never the cancelling thread), and repeated while the execution
+ *       is still in progress (a cancel that reaches the database before the query is ignored);
+ *   <li>no cancel is ever issued once the execution has returned, and the execution does not return
+ *       while a cancel is in progress, so a late cancel cannot hit the next query on a pooled
+ *       connection;
+ *   <li>if a cancel was sent, or the driver failed after the context ended, it throws a fresh
+ *       {@link ContextException} (cause: the cancel's cause), with the driver's exception as
+ *       suppressed; the outcome of a cancelled update is unknown, as with any timeout. If the
+ *       execution completed before any cancel was sent, its result is returned.
+ * </ul>
+ *
+ * <p>{@code getConnection} on such a context waits for the wrapped data source on a ctx4j virtual
+ * thread and gives up with a fresh {@link ContextException} when the context ends; a connection
+ * that arrives later is closed (returned to its pool). No thread is ever interrupted.
+ *
+ * <p>Result set fetching after {@code execute*} returns is not watched. Instances are thread-safe
+ * if the wrapped data source is.
+ */
+public final class ContextDataSource implements DataSource {
+  private final DataSource delegate;
+
+  private ContextDataSource(DataSource delegate) {
+    this.delegate = delegate;
+  }
+
+  /**
+   * Wraps {@code dataSource}; a {@code ContextDataSource} is returned as is.
+   *
+   * @throws NullPointerException if {@code dataSource} is null
+   */
+  public static ContextDataSource wrap(DataSource dataSource) {
+    Objects.requireNonNull(dataSource, "dataSource");
+    if (dataSource instanceof ContextDataSource already) {
+      return already;
+    }
+    return new ContextDataSource(dataSource);
+  }
+
+  /**
+   * A connection from the wrapped data source; gives up when {@code Context.current()} ends.
+   *
+   * @throws ContextException if the context ended before a connection was obtained
+   */
+  @Override
+  public Connection getConnection() throws SQLException {
+    return acquire(delegate::getConnection);
+  }
+
+  /**
+   * As {@link #getConnection()}, with the given credentials.
+   *
+   * @throws ContextException if the context ended before a connection was obtained
+   */
+  @Override
+  public Connection getConnection(String username, String password) throws SQLException {
+    return acquire(() -> delegate.getConnection(username, password));
+  }
+
+  /** Opens a connection; the wrapped data source's own call. */
+  @FunctionalInterface
+  private interface Opener {
+    Connection open() throws SQLException;
+  }
+
+  private static Connection acquire(Opener opener) throws SQLException {
+    Context ctx = Context.current();
+    if (Contexts.neverEnds(ctx)) {
+      return ConnectionHandler.wrap(opener.open());
+    }
+    Contexts.throwIfEnded(ctx);
+    CompletableFuture<Connection> pending = new CompletableFuture<>();
+    Contexts.ACQUIRE_EXECUTOR.execute(() -> open(opener, pending));
+    try {
+      return ConnectionHandler.wrap(ctx.get(pending));
+    } catch (ContextException e) {
+      closeWhenOpened(pending);
+      throw e;
+    } catch (InterruptedException e) {
+      closeWhenOpened(pending);
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while waiting for a connection", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof SQLException sql) {
+        throw sql;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new SQLException("could not obtain a connection", cause);
+    }
+  }
+
+  private static void open(Opener opener, CompletableFuture<Connection> into) {
+    try {
+      into.complete(opener.open());
+    } catch (Throwable t) {
+      into.completeExceptionally(t);
+    }
+  }
+
+  /** A connection that arrives after the caller gave up goes back at once (to its pool). */
+  private static void closeWhenOpened(CompletableFuture<Connection> pending) {
+    CompletableFuture<Void> unused = pending.thenAccept(ContextDataSource::closeQuietly);
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException | RuntimeException e) {
+      System.getLogger(ContextDataSource.class.getName())
+          .log(System.Logger.Level.DEBUG, "could not close an abandoned connection", e);
+    }
+  }
+
+  @Override
+  public PrintWriter getLogWriter() throws SQLException {
+    return delegate.getLogWriter();
+  }
+
+  @Override
+  public void setLogWriter(PrintWriter out) throws SQLException {
+    delegate.setLogWriter(out);
+  }
+
+  @Override
+  public void setLoginTimeout(int seconds) throws SQLException {
+    delegate.setLoginTimeout(seconds);
+  }
+
+  @Override
+  public int getLoginTimeout() throws SQLException {
+    return delegate.getLoginTimeout();
+  }
+
+  @Override
+  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    return delegate.getParentLogger();
+  }
+
+  /**
+   * This object if it implements {@code iface}, else the wrapped data source's {@code unwrap}.
+   *
+   * @throws NullPointerException if {@code iface} is null
+   */
+  @Override
+  public <T> T unwrap(Class<T> iface) throws SQLException {
+    Objects.requireNonNull(iface, "iface");
+    return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
+  }
+
+  /**
+   * True if this object implements {@code iface} or the wrapped data source wraps it.
+   *
+   * @throws NullPointerException if {@code iface} is null
+   */
+  @Override
+  public boolean isWrapperFor(Class<?> iface) throws SQLException {
+    Objects.requireNonNull(iface, "iface");
+    return iface.isInstance(this) || delegate.isWrapperFor(iface);
+  }
+
+  @Override
+  public String toString() {
+    return "ContextDataSource[" + delegate + "]";
+  }
+}
