@@ -1,0 +1,167 @@
+package dev.ctx4j.http;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.Iterator;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Sees an HTTP/1.1 client close its connection while a handler is still computing, which Jetty
+ * itself only notices on the next write (see docs/adr/0045).
+ *
+ * <p>While a request without a body is in flight, its connection's {@link SocketChannel} is also
+ * registered for reads with this watcher's own {@link Selector} (a channel may be registered with
+ * several selectors; Jetty's keeps its own key). Nothing is ever read: when the channel becomes
+ * readable, the number of bytes waiting ({@code available()}) tells the two cases apart. Zero bytes
+ * on a readable socket means end of stream or a reset: the client is gone. Bytes waiting mean a
+ * pipelined request or unsolicited data: the watcher stops watching that request and leaves the
+ * bytes for Jetty.
+ *
+ * <p>One platform daemon thread per watcher, blocked in {@code select()} while idle (no polling);
+ * registrations and ends are queued and the selector is woken. Thread-safe.
+ */
+final class DisconnectWatcher implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(DisconnectWatcher.class.getName());
+
+  private final Selector selector;
+  private final Thread thread;
+  private final Queue<Watch> changes = new ConcurrentLinkedQueue<>(); // watches to (de)register
+  private volatile boolean closed;
+
+  DisconnectWatcher(String name) {
+    try {
+      selector = Selector.open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open a selector for disconnect detection", e);
+    }
+    thread = Thread.ofPlatform().name(name).daemon().unstarted(this::loop);
+    thread.start();
+  }
+
+  /** Starts watching {@code channel}; {@code onGone} runs on the watcher thread, at most once. */
+  Watch watch(SocketChannel channel, Runnable onGone) {
+    Watch w = new Watch(channel, onGone);
+    changes.add(w);
+    selector.wakeup();
+    return w;
+  }
+
+  /** One watched request. */
+  final class Watch {
+    private final SocketChannel channel;
+    private final Runnable onGone;
+    private volatile boolean ended;
+    private SelectionKey key; // watcher thread only
+
+    private Watch(SocketChannel channel, Runnable onGone) {
+      this.channel = channel;
+      this.onGone = onGone;
+    }
+
+    /** Stops watching; idempotent. After this returns, {@code onGone} may still run once. */
+    void end() {
+      if (!ended) {
+        ended = true;
+        changes.add(this);
+        selector.wakeup();
+      }
+    }
+  }
+
+  private void loop() {
+    try {
+      while (!closed) {
+        selector.select();
+        applyChanges();
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+          SelectionKey key = it.next();
+          it.remove();
+          check((Watch) key.attachment());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.ERROR, "disconnect watcher stopped; HTTP/1.1 disconnects go unseen", e);
+    } finally {
+      try {
+        selector.close();
+      } catch (IOException e) {
+        LOG.log(Level.DEBUG, "closing the disconnect watcher's selector", e);
+      }
+    }
+  }
+
+  private void applyChanges() throws IOException {
+    Watch w;
+    while ((w = changes.poll()) != null) {
+      if (w.ended) {
+        if (w.key != null) {
+          w.key.cancel(); // flushed by the next select(), which lets Jetty close the channel
+          w.key = null;
+        }
+      } else if (w.key == null) {
+        register(w);
+      }
+    }
+  }
+
+  private void register(Watch w) throws IOException {
+    try {
+      try {
+        w.key = w.channel.register(selector, SelectionKey.OP_READ, w);
+      } catch (CancelledKeyException e) {
+        // The previous request on this connection ended in this same batch: its cancelled key is
+        // only flushed by a select. Flush, then register again.
+        selector.selectNow();
+        w.key = w.channel.register(selector, SelectionKey.OP_READ, w);
+      }
+    } catch (ClosedChannelException e) {
+      gone(w);
+    } catch (RuntimeException e) { // e.g. IllegalBlockingModeException: cannot watch this one
+      LOG.log(Level.DEBUG, "cannot watch " + w.channel, e);
+    }
+  }
+
+  /** The channel is readable: either the client is gone or there are bytes we must not take. */
+  private void check(Watch w) {
+    int waiting;
+    try {
+      waiting = w.channel.socket().getInputStream().available();
+    } catch (IOException e) {
+      waiting = 0; // closed or reset: gone
+    }
+    if (w.key != null) {
+      w.key.cancel(); // either way this watch is over
+      w.key = null;
+    }
+    if (waiting == 0 && !w.ended) {
+      gone(w);
+    }
+  }
+
+  private static void gone(Watch w) {
+    try {
+      w.onGone.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "disconnect callback failed", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    selector.wakeup();
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,271 @@
+package dev.ctx4j.http;
+
+import dev.ctx4j.CancellableContext;
+import dev.ctx4j.Context;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * A Jetty 12 handler wrapper that gives each request its own {@link Context}.
+ *
+ * <p>The request context is a child of this handler's lifetime context (itself a child of {@link
+ * Builder#parent}), so stopping the handler (or the server) cancels every request in flight with a
+ * {@link ServerStoppedException} cause. Its deadline is the timeout the request's headers ask for
+ * ({@link DeadlineHeaders}), counted from the moment its headers arrived and capped by {@link
+ * Builder#maxTimeout}. It is cancelled with a {@link ClientDisconnectedException} cause when the
+ * client goes away — an HTTP/2 stream reset, or an HTTP/1.1 connection closed while the handler is
+ * still computing — and plainly cancelled when the response completes.
+ *
+ * <p>During {@code handle} the context is {@link Context#current()}; code that completes the
+ * request later, on other threads, finds it with {@link #context(Request)}. A malformed timeout
+ * header gets a {@code 400 Bad Request} naming the header, or is ignored when built with {@link
+ * Builder#ignoreMalformedHeaders()}; never a 500.
+ */
+public final class RequestContextHandler extends Handler.Wrapper {
+  private static final String ATTRIBUTE = RequestContextHandler.class.getName() + ".context";
+
+  private final Context parent;
+  private final DeadlineHeaders headers;
+  private final Duration maxTimeout; // null: no cap
+  private final boolean rejectMalformed;
+  private final boolean watchHttp1;
+
+  // Written by doStart/doStop (Jetty's lifecycle lock), read by request threads.
+  private volatile CancellableContext lifetime;
+  private volatile DisconnectWatcher watcher;
+
+  private RequestContextHandler(Builder b, Handler next) {
+    super(next);
+    this.parent = b.parent;
+    this.headers = b.headers;
+    this.maxTimeout = b.maxTimeout;
+    this.rejectMalformed = b.rejectMalformed;
+    this.watchHttp1 = b.watchHttp1;
+  }
+
+  /** A handler with default settings (see {@link Builder}) around {@code next}. */
+  public static RequestContextHandler wrap(Handler next) {
+    return builder().build(next);
+  }
+
+  /** A builder with the defaults listed on its methods. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The context of {@code request}, set by a {@code RequestContextHandler} upstream, else {@link
+   * Context#background()}.
+   *
+   * @throws NullPointerException if {@code request} is null
+   */
+  public static Context context(Request request) {
+    Objects.requireNonNull(request, "request");
+    return request.getAttribute(ATTRIBUTE) instanceof Context c ? c : Context.background();
+  }
+
+  /** The lifetime context of this handler: live between start and stop. */
+  public Context lifetime() {
+    CancellableContext l = lifetime;
+    return l == null ? Context.background() : l;
+  }
+
+  @Override
+  protected void doStart() throws Exception {
+    lifetime = parent.withCancel();
+    if (watchHttp1) {
+      watcher = new DisconnectWatcher("ctx4j-http-disconnect-watcher");
+    }
+    super.doStart();
+  }
+
+  @Override
+  protected void doStop() throws Exception {
+    CancellableContext l = lifetime;
+    if (l != null) {
+      l.cancel(new ServerStoppedException("server stopped while the request was in flight"));
+    }
+    try {
+      super.doStop();
+    } finally {
+      DisconnectWatcher w = watcher;
+      watcher = null;
+      if (w != null) {
+        w.close();
+      }
+    }
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    Handler next = getHandler();
+    if (next == null) {
+      return false;
+    }
+    Optional<Duration> asked;
+    try {
+      asked = headers.timeout(name -> request.getHeaders().getValuesList(name));
+    } catch (MalformedTimeoutHeaderException e) {
+      if (rejectMalformed) {
+        Response.writeError(
+            request, response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage());
+        return true;
+      }
+      asked = Optional.empty();
+    }
+    CancellableContext ctx = newContext(request, asked.orElse(null));
+    request.setAttribute(ATTRIBUTE, ctx);
+    request.addFailureListener(
+        failure -> ctx.cancel(new ClientDisconnectedException("the client went away", failure)));
+    DisconnectWatcher.Watch watch = watchIfHttp1(request, ctx);
+    Callback finish =
+        Callback.from(
+            () -> {
+              ctx.cancel();
+              if (watch != null) {
+                watch.end();
+              }
+            },
+            callback);
+    boolean handled = false;
+    try {
+      handled = ctx.call(() -> next.handle(request, response, finish));
+      return handled;
+    } finally {
+      if (!handled) {
+        ctx.cancel();
+        if (watch != null) {
+          watch.end();
+        }
+      }
+    }
+  }
+
+  private CancellableContext newContext(Request request, Duration asked) {
+    Duration timeout = asked;
+    if (maxTimeout != null && (timeout == null || timeout.compareTo(maxTimeout) > 0)) {
+      timeout = maxTimeout;
+    }
+    Context base = lifetime();
+    if (timeout == null) {
+      return base.withCancel();
+    }
+    long sinceHeaders = System.nanoTime() - request.getHeadersNanoTime();
+    if (sinceHeaders > 0) {
+      timeout = timeout.minusNanos(sinceHeaders);
+    }
+    return base.withTimeout(timeout);
+  }
+
+  private DisconnectWatcher.Watch watchIfHttp1(Request request, CancellableContext ctx) {
+    DisconnectWatcher w = watcher;
+    if (w == null) {
+      return null;
+    }
+    HttpVersion version = request.getConnectionMetaData().getHttpVersion();
+    if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
+      return null; // HTTP/2 and HTTP/3 report resets through the failure listener
+    }
+    if (hasBody(request)) {
+      return null; // body bytes would look like "data waiting"; Jetty reads (and sees EOF) itself
+    }
+    EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+    if (!(endPoint instanceof SocketChannelEndPoint socketEndPoint)) {
+      return null;
+    }
+    SocketChannel channel = socketEndPoint.getChannel();
+    return w.watch(
+        channel,
+        () ->
+            ctx.cancel(new ClientDisconnectedException("the client closed the connection", null)));
+  }
+
+  private static boolean hasBody(Request request) {
+    if (request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+      return true;
+    }
+    return request.getLength() > 0;
+  }
+
+  /** Settings for a {@link RequestContextHandler}. Not thread-safe; build once. */
+  public static final class Builder {
+    private Context parent = Context.background();
+    private DeadlineHeaders headers = DeadlineHeaders.defaults();
+    private Duration maxTimeout;
+    private boolean rejectMalformed = true;
+    private boolean watchHttp1 = true;
+
+    private Builder() {}
+
+    /**
+     * The parent of the handler's lifetime context; default {@link Context#background()}.
+     *
+     * @throws NullPointerException if {@code parent} is null
+     */
+    public Builder parent(Context parent) {
+      this.parent = Objects.requireNonNull(parent, "parent");
+      return this;
+    }
+
+    /**
+     * Which timeout headers are read; default {@link DeadlineHeaders#defaults()}.
+     *
+     * @throws NullPointerException if {@code headers} is null
+     */
+    public Builder headers(DeadlineHeaders headers) {
+      this.headers = Objects.requireNonNull(headers, "headers");
+      return this;
+    }
+
+    /**
+     * The longest a request may run: caps the timeout a header asks for, and is the timeout of
+     * requests without one. Default: no cap.
+     *
+     * @throws NullPointerException if {@code maxTimeout} is null
+     * @throws IllegalArgumentException if {@code maxTimeout} is zero or negative
+     */
+    public Builder maxTimeout(Duration maxTimeout) {
+      Objects.requireNonNull(maxTimeout, "maxTimeout");
+      if (maxTimeout.isNegative() || maxTimeout.isZero()) {
+        throw new IllegalArgumentException("maxTimeout must be positive: " + maxTimeout);
+      }
+      this.maxTimeout = maxTimeout;
+      return this;
+    }
+
+    /** Requests with a malformed timeout header run as if it were absent (default: 400). */
+    public Builder ignoreMalformedHeaders() {
+      this.rejectMalformed = false;
+      return this;
+    }
+
+    /**
+     * Turns off the HTTP/1.1 disconnect watcher (one daemon thread per handler); HTTP/1.1
+     * disconnects are then seen only when Jetty next reads or writes. Default: on.
+     */
+    public Builder withoutHttp1DisconnectWatcher() {
+      this.watchHttp1 = false;
+      return this;
+    }
+
+    /**
+     * The handler, wrapping {@code next}.
+     *
+     * @throws NullPointerException if {@code next} is null
+     */
+    public RequestContextHandler build(Handler next) {
+      return new RequestContextHandler(this, Objects.requireNonNull(next, "next"));
+    }
+  }
+}
