@@ -57,7 +57,7 @@ sealed class CancelNode extends Node implements CancellableContext permits Timer
     parent.expireOverdueDeadline();
     CancelNode child = new CancelNode(parent, parent.deadlineOrNull());
     child.attach();
-    return child;
+    return Tracing.created(child);
   }
 
   /** Registers with the parent's scope; if that is already done, this node is born done. */
@@ -188,10 +188,14 @@ sealed class CancelNode extends Node implements CancellableContext permits Timer
 
   private static void walk(CancelNode root, Propagation p) {
     List<Propagation> foreign = null;
+    Tracing.Chain chain = Tracing.on ? Tracing.begin(root, p) : null; // tracing: record hops
     CancelNode stack = null; // linked through Link.next: the walk allocates nothing per node
     CancelNode n = root;
     while (n != null) {
       n.onDone();
+      if (chain != null) {
+        chain.hop(n);
+      }
       Link e = n.takeDependents();
       while (e != null) {
         Link next = e.next;
@@ -209,6 +213,9 @@ sealed class CancelNode extends Node implements CancellableContext permits Timer
           }
         } else {
           fireSafely(e, n);
+          if (chain != null) {
+            chain.fired(e);
+          }
         }
         e = next;
       }
@@ -224,6 +231,9 @@ sealed class CancelNode extends Node implements CancellableContext permits Timer
       }
     }
     p.markComplete();
+    if (chain != null) {
+      Tracing.end(chain);
+    }
   }
 
   private static void fireSafely(Link e, CancelNode owner) {

@@ -119,12 +119,12 @@ abstract sealed class Node extends Link implements Context
   @Override
   public final <T> Context withValue(Key<T> key, T value) {
     Objects.requireNonNull(key, "key");
-    return new ValueNode(this, key, value);
+    return Tracing.created(new ValueNode(this, key, value));
   }
 
   @Override
   public final Context withoutCancel() {
-    return new DetachedNode(this);
+    return Tracing.created(new DetachedNode(this));
   }
 
   /** {@code Duration.between}, saturating instead of overflowing for instants far apart. */
@@ -213,6 +213,7 @@ abstract sealed class Node extends Link implements Context
       return true;
     }
     long end = System.nanoTime() + nanos;
+    long traced = Tracing.on ? System.nanoTime() : 0L; // tracing: report a long await
     try {
       while (!isDone()) {
         if (timed) {
@@ -232,6 +233,9 @@ abstract sealed class Node extends Link implements Context
     } finally {
       if (waiter != null) {
         s.unlink(waiter);
+      }
+      if (traced != 0L) {
+        Tracing.awaited(this, traced, isDone());
       }
     }
   }

@@ -54,7 +54,7 @@ final class TimerNode extends CancelNode {
         timers.disarm(node); // cancelled by the parent between attach and arm
       }
     }
-    return node;
+    return Tracing.created(node);
   }
 
   long when() {

@@ -4,7 +4,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /** A thread parked in {@code await}, {@code sleep} or {@code get}: woken by the walk. */
 final class Waiter extends Link {
-  private volatile Thread thread; // null once the wait is over and nothing should be woken
+  volatile Thread thread; // null once the wait is over and nothing should be woken
 
   Waiter(Thread thread) {
     this.thread = thread;

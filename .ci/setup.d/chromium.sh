@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Browser tests need Debian's Chromium and its driver (/usr/bin/chromium, /usr/bin/chromedriver).
+# Installs them with apt when absent and running as root; does nothing (quickly) otherwise.
+set -euo pipefail
+if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
+  exit 0
+fi
+if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "ctx4j: chromium not installed and cannot install it (needs root and apt-get); browser tests will skip or fail on CI" >&2
+  exit 0
+fi
+echo "ctx4j: installing chromium and chromium-driver for the browser tests (about a minute)..." >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null 2>&1 || true
+apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null 2>&1

@@ -1,0 +1,324 @@
+package dev.ctx4j.observe;
+
+import dev.ctx4j.Context;
+import dev.ctx4j.DeadlineExceededException;
+import dev.ctx4j.Key;
+import dev.ctx4j.Tracing;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The live context tree and the last propagation chains, as plain values to render.
+ *
+ * <p>Needs tracing ({@link #enable()} or {@code -Dctx4j.trace=on}); contexts created before it was
+ * on are not in the tree. Context values never appear, except those of keys declared with {@link
+ * #displayable(Key)}. Thread-safe.
+ */
+public final class ContextTree {
+  /** How many nodes {@link #snapshot()} shows at most. */
+  public static final int DEFAULT_MAX_NODES = 5_000;
+
+  /** How deep {@link #snapshot()} descends at most; deeper nodes are counted as omitted. */
+  public static final int MAX_DEPTH = 200;
+
+  private static final Set<Key<?>> DISPLAYABLE =
+      Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+
+  private ContextTree() {}
+
+  /** How a context (or a chain) ended, if it did. */
+  public enum State {
+    LIVE,
+    CANCELLED,
+    DEADLINE_EXCEEDED
+  }
+
+  /**
+   * One context of the live tree.
+   *
+   * @param id creation order (synthetic roots have ids of zero or below)
+   * @param segment the derivation step, e.g. {@code withTimeout(1.5s)}; for a displayable key the
+   *     value follows after {@code =}
+   * @param remaining time to the deadline, or null without one
+   * @param waiters names of threads parked on this context
+   * @param site the code that created it, or empty
+   * @param age time since creation
+   */
+  public record Node(
+      long id,
+      String segment,
+      State state,
+      Duration remaining,
+      List<String> waiters,
+      String site,
+      Duration age,
+      List<Node> children) {
+    /** Copies the lists. */
+    public Node {
+      Objects.requireNonNull(segment, "segment");
+      Objects.requireNonNull(state, "state");
+      waiters = List.copyOf(waiters);
+      Objects.requireNonNull(site, "site");
+      Objects.requireNonNull(age, "age");
+      children = List.copyOf(children);
+    }
+
+    /** This node and every descendant. */
+    public int size() {
+      int n = 1;
+      for (Node c : children) {
+        n += c.size();
+      }
+      return n;
+    }
+  }
+
+  /**
+   * One hop of a chain.
+   *
+   * @param parent index of the hop that reached this one, -1 for the origin
+   * @param offsetNanos time from the cancel until this context was done
+   * @param woken threads this hop unparked
+   */
+  public record Hop(int parent, String segment, long offsetNanos, List<String> woken) {
+    /** Copies the list. */
+    public Hop {
+      Objects.requireNonNull(segment, "segment");
+      woken = List.copyOf(woken);
+    }
+  }
+
+  /**
+   * One finished propagation.
+   *
+   * @param origin the path of the context cancelled (or expired)
+   * @param thread the cancelling thread
+   * @param site the code that called cancel; empty for a deadline expiry
+   * @param descendants how many contexts it reached besides the origin (may exceed the hops kept)
+   * @param hops the origin first, then every hop in walk order (bounded)
+   */
+  public record Chain(
+      long id,
+      String origin,
+      String thread,
+      String site,
+      Instant startedAt,
+      State state,
+      String cause,
+      int descendants,
+      long durationNanos,
+      List<Hop> hops) {
+    /** Copies the list. */
+    public Chain {
+      Objects.requireNonNull(origin, "origin");
+      Objects.requireNonNull(state, "state");
+      hops = List.copyOf(hops);
+    }
+
+    static Chain of(long id, Tracing.Chain c, int maxHops) {
+      List<Tracing.Hop> src = c.hops();
+      int n = Math.min(src.size(), maxHops);
+      List<Hop> hops = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        Tracing.Hop h = src.get(i);
+        hops.add(
+            new Hop(h.parentHop(), Tracing.segmentOf(h.context()), h.offsetNanos(), h.wokenThreads()));
+      }
+      Throwable cause = c.cause();
+      String causeText =
+          cause == c.err()
+              ? c.err().getClass().getSimpleName()
+              : cause.getClass().getName()
+                  + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+      return new Chain(
+          id,
+          c.origin().toString(),
+          c.thread(),
+          c.site().map(StackTraceElement::toString).orElse(""),
+          c.startedAt(),
+          c.err() instanceof DeadlineExceededException ? State.DEADLINE_EXCEEDED : State.CANCELLED,
+          causeText,
+          c.descendants(),
+          c.duration().toNanos(),
+          hops);
+    }
+  }
+
+  /**
+   * A moment's picture.
+   *
+   * @param roots one synthetic root per context traced contexts hang from (usually {@code
+   *     Context.background}), children in creation order
+   * @param live how many live traced contexts there were
+   * @param omitted how many of them are not in {@code roots} (beyond the node or depth limit)
+   * @param chains the last finished chains, most recent first
+   */
+  public record Snapshot(
+      Instant takenAt, List<Node> roots, int live, int omitted, List<Chain> chains) {
+    /** Copies the lists. */
+    public Snapshot {
+      Objects.requireNonNull(takenAt, "takenAt");
+      roots = List.copyOf(roots);
+      chains = List.copyOf(chains);
+    }
+  }
+
+  /** Turns tracing on and makes sure this module records it. Idempotent. */
+  public static void enable() {
+    Tracing.Sink previous = Tracing.install(new ObserveSink());
+    if (previous != null && !(previous instanceof ObserveSink)) {
+      Tracing.install(previous); // someone else's sink: leave it, but say nothing is recorded here
+      throw new IllegalStateException("another tracing sink is installed: " + previous);
+    }
+    Tracing.on();
+  }
+
+  /** Declares that values bound to {@code key} may be shown by renderers and the debug server. */
+  public static void displayable(Key<?> key) {
+    DISPLAYABLE.add(Objects.requireNonNull(key, "key"));
+  }
+
+  /** How many finished chains to keep (default 64). */
+  public static void keepChains(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("n must not be negative: " + n);
+    }
+    Registry.INSTANCE.chainCapacity(n);
+  }
+
+  /** The last finished chains, most recent first. */
+  public static List<Chain> chains() {
+    return Registry.INSTANCE.chains();
+  }
+
+  /** The live tree (at most {@link #DEFAULT_MAX_NODES} nodes) and the last chains. */
+  public static Snapshot snapshot() {
+    return snapshot(DEFAULT_MAX_NODES);
+  }
+
+  /**
+   * The live tree with at most {@code maxNodes} nodes (synthetic roots included) and the last
+   * chains.
+   *
+   * @throws IllegalArgumentException if {@code maxNodes < 1}
+   */
+  public static Snapshot snapshot(int maxNodes) {
+    if (maxNodes < 1) {
+      throw new IllegalArgumentException("maxNodes must be at least 1: " + maxNodes);
+    }
+    return build(Registry.INSTANCE.live(), 0, maxNodes, Registry.INSTANCE.chains());
+  }
+
+  /** A mark for {@link #liveSince}: every context created after this call has a greater id. */
+  public static long mark() {
+    return Registry.INSTANCE.lastId();
+  }
+
+  /** The live tree restricted to contexts created after {@code mark}, and no chains. */
+  public static Snapshot liveSince(long mark) {
+    return build(Registry.INSTANCE.live(), mark, DEFAULT_MAX_NODES, List.of());
+  }
+
+  private static final class Entry {
+    final Context ctx;
+    final Registry.Rec rec;
+    final List<Entry> children = new ArrayList<>(0);
+
+    Entry(Context ctx, Registry.Rec rec) {
+      this.ctx = ctx;
+      this.rec = rec;
+    }
+  }
+
+  private static Snapshot build(
+      List<Map.Entry<Context, Registry.Rec>> live, long after, int maxNodes, List<Chain> chains) {
+    Map<Long, Entry> byId = new HashMap<>();
+    for (Map.Entry<Context, Registry.Rec> e : live) {
+      if (e.getValue().id > after) {
+        byId.put(e.getValue().id, new Entry(e.getKey(), e.getValue()));
+      }
+    }
+    Map<String, List<Entry>> groups = new LinkedHashMap<>();
+    List<Entry> all = new ArrayList<>(byId.values());
+    all.sort(Comparator.comparingLong(e -> e.rec.id));
+    for (Entry e : all) {
+      Entry parent = e.rec.parent == null ? null : byId.get(e.rec.parent.id);
+      if (parent != null) {
+        parent.children.add(e);
+      } else {
+        String label = Tracing.parentOf(e.ctx).map(Object::toString).orElse("?");
+        groups.computeIfAbsent(label, k -> new ArrayList<>()).add(e);
+      }
+    }
+    long now = System.nanoTime();
+    int[] budget = {maxNodes};
+    List<Node> roots = new ArrayList<>();
+    long rootId = 0;
+    for (Map.Entry<String, List<Entry>> g : groups.entrySet()) {
+      if (budget[0] <= 0) {
+        break;
+      }
+      budget[0]--;
+      List<Node> kids = new ArrayList<>();
+      for (Entry e : g.getValue()) {
+        if (budget[0] <= 0) {
+          break;
+        }
+        kids.add(node(e, now, budget, 1));
+      }
+      roots.add(new Node(rootId--, g.getKey(), State.LIVE, null, List.of(), "", Duration.ZERO, kids));
+    }
+    int shown = 0;
+    for (Node r : roots) {
+      shown += r.size() - 1;
+    }
+    return new Snapshot(Instant.now(), roots, byId.size(), byId.size() - shown, chains);
+  }
+
+  private static Node node(Entry e, long now, int[] budget, int depth) {
+    budget[0]--;
+    List<Node> kids = new ArrayList<>();
+    if (depth < MAX_DEPTH) {
+      for (Entry c : e.children) {
+        if (budget[0] <= 0) {
+          break;
+        }
+        kids.add(node(c, now, budget, depth + 1));
+      }
+    }
+    Context ctx = e.ctx;
+    String segment = Tracing.segmentOf(ctx);
+    var key = Tracing.keyOf(ctx);
+    if (key.isPresent() && DISPLAYABLE.contains(key.get())) {
+      segment = segment + "=" + ctx.value(key.get());
+    }
+    Duration remaining = ctx.deadline().map(d -> d.remaining()).orElse(null);
+    return new Node(
+        e.rec.id,
+        segment,
+        !ctx.isDone()
+            ? State.LIVE
+            : ctx.err() instanceof DeadlineExceededException
+                ? State.DEADLINE_EXCEEDED
+                : State.CANCELLED,
+        remaining,
+        Tracing.waitersOf(ctx),
+        e.rec.site == null ? "" : e.rec.site.toString(),
+        Duration.ofNanos(now - e.rec.createdNanos),
+        kids);
+  }
+
+  static boolean isDisplayable(Key<?> key) {
+    return DISPLAYABLE.contains(key);
+  }
+}

@@ -1,0 +1,24 @@
+package dev.ctx4j.observe;
+
+import dev.ctx4j.Context;
+import dev.ctx4j.Tracing;
+
+/**
+ * The {@link Tracing.Sink} that feeds {@link ContextTree}. Found by {@link java.util.ServiceLoader}
+ * when tracing is turned on; every instance forwards to the same registry. Not meant to be called
+ * directly.
+ */
+public final class ObserveSink implements Tracing.Sink {
+  /** Used by {@link java.util.ServiceLoader}. */
+  public ObserveSink() {}
+
+  @Override
+  public void created(Context ctx, Context parent) {
+    Registry.INSTANCE.created(ctx, parent);
+  }
+
+  @Override
+  public void cancelled(Tracing.Chain chain) {
+    Registry.INSTANCE.cancelled(chain);
+  }
+}
