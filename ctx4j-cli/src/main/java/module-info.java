@@ -1,4 +1,9 @@
 /** The ctx4j command line. */
 module dev.ctx4j.cli {
   requires dev.ctx4j.core;
+  requires dev.ctx4j.http;
+  requires dev.ctx4j.jdbc;
+  requires dev.ctx4j.observe;
+  requires com.zaxxer.hikari;
+  requires java.sql;
 }
