@@ -148,7 +148,7 @@ final class Demo {
     Instant start = Instant.now();
     HttpResponse<String> r = client.send(request("/checkout?sku=apple", null), ofString());
     // Each request context ends when its response completes: a plain cancel, no cause.
-    finish("normal request", start, r.statusCode() + " " + r.body().trim(), true, start);
+    finish("normal request", start, r.statusCode() + " " + firstLine(r.body()), true, start);
   }
 
   private void clientHangsUp() throws Exception {
@@ -255,6 +255,14 @@ final class Demo {
       throws InterruptedException {
     List<Chain> chains = newChains();
     List<Event> events = services.eventsSince(start);
+    if (trigger == null) { // the first deadline that fired
+      trigger =
+          chains.stream()
+              .filter(c -> c.state() == ContextTree.State.DEADLINE_EXCEEDED)
+              .map(Chain::startedAt)
+              .findFirst()
+              .orElse(start);
+    }
     out.println("   response: " + response);
     printTimeline(chains, events, trigger);
     Event last = null;

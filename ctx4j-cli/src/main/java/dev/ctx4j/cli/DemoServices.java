@@ -21,13 +21,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import javax.sql.DataSource;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import javax.sql.DataSource;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -52,6 +53,7 @@ final class DemoServices implements AutoCloseable {
   static final Key<String> ORDERS = Key.named("orders");
   static final Key<String> INVENTORY = Key.named("inventory");
   private static final int POOL_SIZE = 8;
+  private static final Duration HOP_MARGIN = Duration.ofMillis(50);
 
   /** What a piece of work did, when: the demo prints these next to the propagation chains. */
   record Event(Instant at, String service, String what) {}
@@ -79,12 +81,15 @@ final class DemoServices implements AutoCloseable {
     slowQuery =
         postgres
             ? "SELECT CAST(? AS VARCHAR) AS sku, pg_sleep(30)"
-            : "SELECT CAST(? AS VARCHAR), COUNT(*) FROM SYSTEM_RANGE(1, 200000) a,"
-                + " SYSTEM_RANGE(1, 200000) b";
-    createSchema();
+            : "SELECT CAST(? AS VARCHAR), SUM(DEMO_PAUSE(200)) FROM SYSTEM_RANGE(1, 1000000)";
+    createSchema(postgres);
+    // Each hop keeps 50 ms of the budget for itself: the callee's deadline fires first, so the
+    // work deepest down (the database query) is the one the deadline stops.
     http =
-        ContextHttpClient.wrap(
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+        ContextHttpClient.builder(
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build())
+            .margin(HOP_MARGIN)
+            .build();
     inventory =
         start(
             INVENTORY,
@@ -154,9 +159,15 @@ final class DemoServices implements AutoCloseable {
     }
   }
 
-  private void createSchema() throws SQLException {
+  private void createSchema(boolean postgres) throws SQLException {
     try (Connection c = pool.getConnection();
         Statement s = c.createStatement()) {
+      if (!postgres) {
+        s.execute(
+            "CREATE ALIAS IF NOT EXISTS DEMO_PAUSE FOR \""
+                + DemoDatabaseFunctions.class.getName()
+                + ".pause\"");
+      }
       s.execute("DROP TABLE IF EXISTS demo_stock");
       s.execute("CREATE TABLE demo_stock (sku VARCHAR(32) PRIMARY KEY, qty INT NOT NULL)");
       s.execute("INSERT INTO demo_stock VALUES ('apple', 12), ('pear', 3), ('plum', 40)");
@@ -283,8 +294,8 @@ final class DemoServices implements AutoCloseable {
       event("gateway", "stopped: " + describe(e));
       return reply(response, callback, status(e), describe(e));
     } catch (IOException e) {
-      event("gateway", "orders failed: " + e.getMessage());
-      return reply(response, callback, 502, String.valueOf(e.getMessage()));
+      event("gateway", "orders failed: " + e);
+      return reply(response, callback, 502, "orders failed: " + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return reply(response, callback, 503, "interrupted");
