@@ -166,11 +166,11 @@ final class Demo {
   }
 
   private void deadlineInDatabase() throws Exception {
-    header(3, "deadline in the database", "a 400 ms budget; inventory's heavy query outlives it");
+    header(3, "deadline in the database", "a 600 ms budget; inventory's heavy query outlives it");
     services.armQueryStarted();
     Instant start = Instant.now();
     HttpResponse<String> r =
-        client.send(request("/checkout?sku=plum&work=slow", "400"), ofString());
+        client.send(request("/checkout?sku=plum&work=slow", "600"), ofString());
     Event stop = services.awaitEvent(start, "inventory", "stopped", WAIT_MILLIS);
     finish(
         "deadline in the database",

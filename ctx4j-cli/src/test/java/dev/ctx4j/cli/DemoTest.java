@@ -18,6 +18,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
 
 /** The demo end to end: every scenario's work stopped, with the right cause at each hop. */
 class DemoTest {
@@ -117,6 +120,25 @@ class DemoTest {
       assertTrue(!page.contains(external), "external asset: " + external);
     }
     assertTrue(printed.contains("picture of every chain: " + html.toAbsolutePath()), printed);
+  }
+
+  @Test
+  void demo_picture_rendersEveryChainInChromium() throws Exception {
+    ChromeDriver browser = Browser.open();
+    try {
+      browser.get(html.toUri().toString());
+      String text = browser.findElement(By.tagName("body")).getText();
+      for (String cause :
+          List.of("ClientDisconnectedException", "ServerStoppedException", "deadline exceeded")) {
+        assertTrue(text.contains(cause), "the page does not show " + cause);
+      }
+      assertTrue(!browser.findElements(By.tagName("svg")).isEmpty(), "no drawing rendered");
+      Path png = Files.createDirectories(Path.of("target")).resolve("demo-picture.png");
+      Files.write(png, browser.getScreenshotAs(OutputType.BYTES));
+      assertTrue(Files.size(png) > 10_000, "screenshot looks empty: " + Files.size(png) + " bytes");
+    } finally {
+      browser.quit();
+    }
   }
 
   @Test
