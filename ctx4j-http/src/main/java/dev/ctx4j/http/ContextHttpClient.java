@@ -96,6 +96,15 @@ public final class ContextHttpClient {
     } catch (InterruptedException e) {
       f.cancel(true);
       throw e;
+    } catch (CancellationException e) {
+      // A future failed with a ContextException (a CancellationException) reports "cancelled".
+      if (e instanceof ContextException ce) {
+        throw ce;
+      }
+      if (e.getCause() instanceof ContextException ce) {
+        throw ce;
+      }
+      throw e;
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof IOException io) {
@@ -116,8 +125,9 @@ public final class ContextHttpClient {
 
   /**
    * As {@link HttpClient#sendAsync}, inside {@code ctx}. The future fails with a {@link
-   * ContextException} if {@code ctx} is done or ends first. Cancelling the future aborts the
-   * exchange.
+   * ContextException} if {@code ctx} is done or ends first; as that is a {@link
+   * CancellationException}, the future then reports {@code isCancelled()}. Cancelling the future
+   * aborts the exchange.
    *
    * @throws NullPointerException if an argument is null
    */

@@ -14,7 +14,9 @@ import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
  * A Jetty 12 handler wrapper that gives each request its own {@link Context}.
@@ -44,6 +46,16 @@ public final class RequestContextHandler extends Handler.Wrapper {
   // Written by doStart/doStop (Jetty's lifecycle lock), read by request threads.
   private volatile CancellableContext lifetime;
   private volatile DisconnectWatcher watcher;
+  private volatile Server listenedTo;
+
+  /** Cancels the lifetime as soon as the server starts stopping, before connectors close. */
+  private final LifeCycle.Listener onServerStopping =
+      new LifeCycle.Listener() {
+        @Override
+        public void lifeCycleStopping(LifeCycle event) {
+          cancelLifetime();
+        }
+      };
 
   private RequestContextHandler(Builder b, Handler next) {
     super(next);
@@ -84,6 +96,11 @@ public final class RequestContextHandler extends Handler.Wrapper {
   @Override
   protected void doStart() throws Exception {
     lifetime = parent.withCancel();
+    Server server = getServer();
+    if (server != null) {
+      server.addEventListener(onServerStopping);
+      listenedTo = server;
+    }
     if (watchHttp1) {
       watcher = new DisconnectWatcher("ctx4j-http-disconnect-watcher");
     }
@@ -92,9 +109,11 @@ public final class RequestContextHandler extends Handler.Wrapper {
 
   @Override
   protected void doStop() throws Exception {
-    CancellableContext l = lifetime;
-    if (l != null) {
-      l.cancel(new ServerStoppedException("server stopped while the request was in flight"));
+    cancelLifetime();
+    Server server = listenedTo;
+    listenedTo = null;
+    if (server != null) {
+      server.removeEventListener(onServerStopping);
     }
     try {
       super.doStop();
@@ -104,6 +123,13 @@ public final class RequestContextHandler extends Handler.Wrapper {
       if (w != null) {
         w.close();
       }
+    }
+  }
+
+  private void cancelLifetime() {
+    CancellableContext l = lifetime;
+    if (l != null) {
+      l.cancel(new ServerStoppedException("server stopped while the request was in flight"));
     }
   }
 

@@ -15,7 +15,7 @@ public enum TimeoutHeader {
    */
   CONNECT_TIMEOUT_MS("Connect-Timeout-Ms") {
     @Override
-    public Duration parse(String value) {
+    Duration parseValue(String value) {
       return Duration.ofMillis(digits(this, value, 0, value.length(), MAX_MILLIS_DIGITS));
     }
 
@@ -32,7 +32,7 @@ public enum TimeoutHeader {
    */
   GRPC_TIMEOUT("grpc-timeout") {
     @Override
-    public Duration parse(String value) {
+    Duration parseValue(String value) {
       if (value.isEmpty()) {
         throw new MalformedTimeoutHeaderException(headerName(), "empty value");
       }
@@ -68,7 +68,7 @@ public enum TimeoutHeader {
   /** Envoy's {@code x-envoy-expected-rq-timeout-ms}: 1 to 10 ASCII digits of milliseconds. */
   ENVOY_EXPECTED_RQ_TIMEOUT_MS("x-envoy-expected-rq-timeout-ms") {
     @Override
-    public Duration parse(String value) {
+    Duration parseValue(String value) {
       return Duration.ofMillis(digits(this, value, 0, value.length(), MAX_MILLIS_DIGITS));
     }
 
@@ -99,7 +99,11 @@ public enum TimeoutHeader {
    * @throws MalformedTimeoutHeaderException if {@code value} does not follow the convention
    * @throws NullPointerException if {@code value} is null
    */
-  public abstract Duration parse(String value);
+  public final Duration parse(String value) {
+    return parseValue(Objects.requireNonNull(value, "value"));
+  }
+
+  abstract Duration parseValue(String value);
 
   /**
    * {@code timeout} as a value of this header, rounded down to the header's unit but never below
