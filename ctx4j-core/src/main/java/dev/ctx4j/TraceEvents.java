@@ -42,6 +42,7 @@ final class TraceEvents {
     String err;
 
     @Label("Cause")
+    @Description("The cause given to cancel or to the deadline; empty when none was given")
     String cause;
 
     @Label("Descendants Reached")
@@ -83,7 +84,7 @@ final class TraceEvents {
     e.thread = chain.thread();
     e.site = chain.site().map(StackTraceElement::toString).orElse("");
     e.err = chain.err().getClass().getSimpleName();
-    e.cause = describe(chain.cause());
+    e.cause = chain.cause() == chain.err() ? "" : describe(chain.cause());
     e.descendants = chain.descendants();
     e.propagation = chain.duration().toNanos();
     e.startedAt = chain.startedAt().toEpochMilli();

@@ -309,6 +309,7 @@ public final class Tracing {
         frames ->
             frames
                 .dropWhile(IN_CORE)
+                .filter(f -> !f.getClassName().startsWith("java.lang.Thread")) // timer thread
                 .findFirst()
                 .map(StackWalker.StackFrame::toStackTraceElement)
                 .orElse(null));

@@ -31,6 +31,9 @@ public final class ContextTree {
   /** How deep {@link #snapshot()} descends at most; deeper nodes are counted as omitted. */
   public static final int MAX_DEPTH = 200;
 
+  static final int MAX_VALUE_CHARS = 120;
+  static final int MAX_WAITERS_SHOWN = 16;
+
   private static final Set<Key<?>> DISPLAYABLE =
       Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
@@ -183,6 +186,15 @@ public final class ContextTree {
     Tracing.on();
   }
 
+  /**
+   * Records the creation site of every traced context ({@code true}), or of one in 64 ({@code
+   * false}, the default, also {@code -Dctx4j.trace.sites=sample}). A site costs a stack walk of a
+   * few microseconds; sampling keeps tracing-on creation within twice its untraced cost.
+   */
+  public static void allSites(boolean all) {
+    Registry.INSTANCE.sites(all ? Registry.Sites.ALL : Registry.Sites.SAMPLE);
+  }
+
   /** Declares that values bound to {@code key} may be shown by renderers and the debug server. */
   public static void displayable(Key<?> key) {
     DISPLAYABLE.add(Objects.requireNonNull(key, "key"));
@@ -300,7 +312,7 @@ public final class ContextTree {
     String segment = Tracing.segmentOf(ctx);
     var key = Tracing.keyOf(ctx);
     if (key.isPresent() && DISPLAYABLE.contains(key.get())) {
-      segment = segment + "=" + ctx.value(key.get());
+      segment = segment + "=" + clip(String.valueOf(ctx.value(key.get())), MAX_VALUE_CHARS);
     }
     Duration remaining = ctx.deadline().map(d -> d.remaining()).orElse(null);
     return new Node(
@@ -312,10 +324,23 @@ public final class ContextTree {
                 ? State.DEADLINE_EXCEEDED
                 : State.CANCELLED,
         remaining,
-        Tracing.waitersOf(ctx),
+        clip(Tracing.waitersOf(ctx)),
         e.rec.site == null ? "" : e.rec.site.toString(),
         Duration.ofNanos(now - e.rec.createdNanos),
         kids);
+  }
+
+  static String clip(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max) + "…";
+  }
+
+  static List<String> clip(List<String> names) {
+    if (names.size() <= MAX_WAITERS_SHOWN) {
+      return names;
+    }
+    List<String> out = new ArrayList<>(names.subList(0, MAX_WAITERS_SHOWN));
+    out.add("+" + (names.size() - MAX_WAITERS_SHOWN) + " more");
+    return out;
   }
 
   static boolean isDisplayable(Key<?> key) {

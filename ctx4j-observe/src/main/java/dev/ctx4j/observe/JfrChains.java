@@ -61,7 +61,7 @@ public final class JfrChains {
   }
 
   private static String causeText(String err, String cause) {
-    return cause.equals("dev.ctx4j." + err) ? err : cause;
+    return cause.isEmpty() ? err : cause;
   }
 
   private static String text(RecordedEvent e, String field) {

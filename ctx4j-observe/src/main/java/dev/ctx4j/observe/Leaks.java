@@ -6,7 +6,6 @@ import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Cleaner-based leak watch: a cancellable context that becomes unreachable without being done is
@@ -18,7 +17,6 @@ final class Leaks {
   static final int RECENT = 256;
 
   private final Cleaner cleaner;
-  private final AtomicLong counter = new AtomicLong();
   private final ArrayDeque<LeakDetector.Report> recent = new ArrayDeque<>(); // guarded by itself
   private volatile LeakDetector.Level level = LeakDetector.Level.SAMPLE;
 
@@ -34,12 +32,14 @@ final class Leaks {
     level = l;
   }
 
-  void watch(Context ctx, Registry.Rec rec) {
+  /** Decides (once per cancellable context) whether to watch it. */
+  boolean wantsWatch() {
     LeakDetector.Level l = level;
-    if (l == LeakDetector.Level.OFF
-        || (l == LeakDetector.Level.SAMPLE && counter.incrementAndGet() % SAMPLE_EVERY != 0)) {
-      return;
-    }
+    return l == LeakDetector.Level.ALL
+        || (l == LeakDetector.Level.SAMPLE && java.util.concurrent.ThreadLocalRandom.current().nextInt(SAMPLE_EVERY) == 0);
+  }
+
+  void watch(Context ctx, Registry.Rec rec) {
     String segment = Tracing.segmentOf(ctx);
     cleaner.register(ctx, () -> collected(rec, segment));
   }

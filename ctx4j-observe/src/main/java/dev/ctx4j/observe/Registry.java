@@ -51,12 +51,45 @@ final class Registry implements Tracing.Sink {
   private final ArrayDeque<ContextTree.Chain> chains = new ArrayDeque<>();
   private final AtomicLong chainIds = new AtomicLong();
   private volatile int chainCapacity = 64;
+  private volatile Sites sites = Sites.parse(System.getProperty("ctx4j.trace.sites", "sample"));
   final Leaks leaks = new Leaks(Cleaner.create());
 
   private Registry() {
     for (int i = 0; i < STRIPES; i++) {
       stripes.add(new WeakHashMap<>());
     }
+  }
+
+  /** Which contexts get their creation site recorded (a stack walk costs microseconds). */
+  enum Sites {
+    ALL,
+    SAMPLE,
+    OFF;
+
+    static Sites parse(String s) {
+      return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "all", "on" -> ALL;
+        case "off", "none" -> OFF;
+        default -> SAMPLE;
+      };
+    }
+  }
+
+  static final int SITE_SAMPLE_EVERY = 64;
+
+  void sites(Sites s) {
+    sites = s;
+  }
+
+  Sites sites() {
+    return sites;
+  }
+
+  private boolean wantsSite() {
+    Sites s = sites;
+    return s == Sites.ALL
+        || (s == Sites.SAMPLE
+            && java.util.concurrent.ThreadLocalRandom.current().nextInt(SITE_SAMPLE_EVERY) == 0);
   }
 
   private Map<Context, Rec> stripe(Context ctx) {
@@ -70,12 +103,14 @@ final class Registry implements Tracing.Sink {
     }
     Rec parentRec = parent == null ? null : find(parent);
     boolean cancellable = Tracing.isCancellable(ctx);
-    Rec rec = new Rec(ids.incrementAndGet(), parentRec, Tracing.callerSite(), cancellable);
+    boolean watched = cancellable && leaks.wantsWatch();
+    StackTraceElement site = watched || wantsSite() ? Tracing.callerSite() : null;
+    Rec rec = new Rec(ids.incrementAndGet(), parentRec, site, cancellable);
     Map<Context, Rec> m = stripe(ctx);
     synchronized (m) {
       m.put(ctx, rec);
     }
-    if (cancellable) {
+    if (watched) {
       leaks.watch(ctx, rec);
     }
   }

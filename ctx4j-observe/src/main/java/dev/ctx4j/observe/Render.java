@@ -153,6 +153,7 @@ public final class Render {
     List<String> cancelled = new ArrayList<>();
     List<String> deadline = new ArrayList<>();
     List<String> roots = new ArrayList<>();
+    List<String> threads = new ArrayList<>();
     int r = 0;
     for (Node root : s.roots()) {
       String id = "r" + r++;
@@ -164,9 +165,10 @@ public final class Render {
       String p = "c" + c.id() + "h";
       sb.append("  subgraph chain").append(c.id()).append("[\"");
       sb.append(mermaidText("#" + c.id() + " " + chainHeadline(c))).append("\"]\n");
-      (c.state() == State.DEADLINE_EXCEEDED ? deadline : cancelled).add(p + "0");
+      List<String> chainClass = c.state() == State.DEADLINE_EXCEEDED ? deadline : cancelled;
       for (int i = 0; i < c.hops().size(); i++) {
         Hop h = c.hops().get(i);
+        chainClass.add(p + i);
         sb.append("    ").append(p).append(i).append("[\"").append(mermaidText(h.segment()));
         sb.append("<br/>+").append(mermaidText(Format.duration(h.offsetNanos()))).append("\"]\n");
         if (h.parent() >= 0 && h.parent() < i) {
@@ -175,6 +177,7 @@ public final class Render {
         }
         for (int t = 0; t < h.woken().size(); t++) {
           String tid = p + i + "t" + t;
+          threads.add(tid);
           sb.append("    ").append(tid).append("([\"").append(mermaidText(h.woken().get(t)));
           sb.append("\"])\n");
           sb.append("    ").append(p).append(i).append(" -. woke .-> ").append(tid).append('\n');
@@ -186,10 +189,12 @@ public final class Render {
     sb.append("  classDef live fill:#e8f5e9,stroke:#2e7d32\n");
     sb.append("  classDef cancelled fill:#ffebee,stroke:#c62828\n");
     sb.append("  classDef deadline fill:#fff3e0,stroke:#ef6c00\n");
+    sb.append("  classDef thread fill:#e3f2fd,stroke:#1565c0\n");
     classLine(sb, "root", roots);
     classLine(sb, "live", live);
     classLine(sb, "cancelled", cancelled);
     classLine(sb, "deadline", deadline);
+    classLine(sb, "thread", threads);
     return sb.toString();
   }
 

@@ -1,0 +1,121 @@
+package dev.ctx4j.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ctx4j.CancellableContext;
+import dev.ctx4j.Context;
+import dev.ctx4j.Tracing;
+import dev.ctx4j.observe.ContextTree.Chain;
+import dev.ctx4j.observe.ContextTree.State;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Chains recorded as JFR events in-process and read back from the file. */
+class JfrChainsTest {
+  @TempDir Path dir;
+
+  @BeforeEach
+  void on() {
+    ContextTree.enable();
+  }
+
+  @Test
+  void read_recordedCancel_sameChainAsLive() throws Exception {
+    Path file = dir.resolve("cancel.jfr");
+    CancellableContext root;
+    int line;
+    try (Recording r = new Recording()) {
+      r.enable("ctx4j.Cancel");
+      r.start();
+      root = Context.background().withCancel();
+      CancellableContext child = root.withTimeout(Duration.ofHours(1));
+      Thread t = Thread.ofPlatform().name("jfr-worker").start(() -> awaitQuietly(child));
+      Lines.awaitTrue("worker parked", () -> !Tracing.waitersOf(child).isEmpty(), 10);
+      line = Lines.here() + 1;
+      root.cancel();
+      t.join();
+      r.stop();
+      r.dump(file);
+    }
+    List<Chain> chains = JfrChains.read(file);
+    assertEquals(1, chains.size());
+    Chain c = chains.get(0);
+    assertEquals(root.toString(), c.origin());
+    assertTrue(c.site().endsWith("JfrChainsTest.java:" + line + ")"), c.site());
+    assertEquals(State.CANCELLED, c.state());
+    assertEquals("ContextCancelledException", c.cause());
+    assertEquals(1, c.descendants());
+    assertEquals(2, c.hops().size());
+    assertEquals("withTimeout(1h0m0s)", c.hops().get(1).segment());
+    assertEquals(0, c.hops().get(1).parent());
+    assertEquals(List.of("jfr-worker"), c.hops().get(1).woken());
+    Chain live =
+        ContextTree.chains().stream()
+            .filter(x -> x.origin().equals(c.origin()) && x.site().equals(c.site()))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(live.hops(), c.hops());
+    assertEquals(live.durationNanos(), c.durationNanos());
+    String text = Render.chainsText(chains);
+    assertTrue(text.contains("└── withTimeout(1h0m0s)  +"), text);
+    assertTrue(text.contains("woke jfr-worker"), text);
+  }
+
+  @Test
+  void longAwait_overThreshold_recordedAsEvent() throws Exception {
+    Path file = dir.resolve("await.jfr");
+    Duration before = Tracing.longAwaitThreshold();
+    Tracing.longAwaitThreshold(Duration.ZERO);
+    try (Recording r = new Recording();
+        CancellableContext c = Context.background().withCancel()) {
+      r.enable("ctx4j.LongAwait");
+      r.start();
+      assertEquals(false, c.await(Duration.ofMillis(2)));
+      r.stop();
+      r.dump(file);
+    } finally {
+      Tracing.longAwaitThreshold(before);
+    }
+    List<RecordedEvent> events =
+        RecordingFile.readAllEvents(file).stream()
+            .filter(e -> e.getEventType().getName().equals("ctx4j.LongAwait"))
+            .toList();
+    assertEquals(1, events.size());
+    assertEquals("Context.background.withCancel", events.get(0).getString("context"));
+    assertTrue(events.get(0).getLong("parked") >= Duration.ofMillis(2).toNanos());
+  }
+
+  @Test
+  void read_notARecording_throwsIoException() throws Exception {
+    Path junk = Files.writeString(dir.resolve("junk.jfr"), "not a recording");
+    assertThrows(java.io.IOException.class, () -> JfrChains.read(junk));
+    var e = assertThrows(NullPointerException.class, () -> JfrChains.read(null));
+    assertTrue(e.getMessage().contains("recording"));
+  }
+
+  @Test
+  void threshold_negative_rejectedNamingIt() {
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Tracing.longAwaitThreshold(Duration.ofNanos(-1)));
+    assertTrue(e.getMessage().contains("threshold"));
+  }
+
+  private static void awaitQuietly(Context c) {
+    try {
+      c.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
