@@ -50,7 +50,10 @@ public final class TaskGroup implements AutoCloseable {
   private final ThreadFactory threadFactory;
   private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
 
-  /* Lock order: this lock only; never held while calling user code, cancel() or a thread factory. */
+  /*
+   * Lock order: this lock, then (inside afterDone, briefly) the context's monitor; never the
+   * reverse. Never held while user code, cancel() or the thread factory runs.
+   */
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition slotFree = lock.newCondition();
   private final Condition idle = lock.newCondition();
@@ -190,12 +193,18 @@ public final class TaskGroup implements AutoCloseable {
   private void acquireSlot() {
     lock.lock();
     try {
-      if (ctx.isDone()) {
-        throw new IllegalStateException(
-            "fork() on a task group that is done (joined, closed, failed or cancelled)");
-      }
-      while (active >= limit) {
-        ctx.throwIfDone();
+      boolean waited = false;
+      while (true) {
+        if (ctx.isDone()) {
+          if (waited) {
+            ctx.throwIfDone(); // the group ended while this fork waited for a slot
+          }
+          throw new IllegalStateException(
+              "fork() on a task group that is done (joined, closed, failed or cancelled)");
+        }
+        if (active < limit) {
+          break;
+        }
         if (!wakerRegistered) {
           wakerRegistered = true;
           var unused = ctx.afterDone(this::wakeWaitingForks); // fires on its own thread
@@ -209,6 +218,7 @@ public final class TaskGroup implements AutoCloseable {
         } finally {
           waitingForks--;
         }
+        waited = true;
       }
       active++;
     } finally {
