@@ -2,4 +2,8 @@
 module dev.ctx4j.cli {
   requires dev.ctx4j.core;
   requires dev.ctx4j.observe;
+  requires dev.ctx4j.http;
+  requires dev.ctx4j.jdbc;
+  requires com.zaxxer.hikari;
+  requires java.sql;
 }

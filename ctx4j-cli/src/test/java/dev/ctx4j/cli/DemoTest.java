@@ -3,62 +3,156 @@ package dev.ctx4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ctx4j.cli.Demo.Outcome;
+import dev.ctx4j.observe.ContextTree;
+import dev.ctx4j.observe.ContextTree.Chain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
 
+/** The demo end to end: every scenario's work stopped, with the right cause at each hop. */
 class DemoTest {
-  private static String runDemo(String... args) throws Exception {
+  private static Map<String, Outcome> outcomes;
+  private static String printed;
+  private static Path html;
+
+  @BeforeAll
+  static void runDemoOnce(@TempDir Path dir) throws Exception {
+    html = dir.resolve("demo.html");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    List<Outcome> list;
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-      assertEquals(0, Main.run(prepend("demo", args), out, out));
+      list = Demo.runAll(out, "jdbc:h2:mem:ctx4j-demo-test;DB_CLOSE_DELAY=-1", html);
     }
-    return bytes.toString(StandardCharsets.UTF_8);
+    printed = bytes.toString(StandardCharsets.UTF_8);
+    outcomes = list.stream().collect(Collectors.toMap(Outcome::name, Function.identity()));
   }
 
-  private static String[] prepend(String first, String[] rest) {
-    String[] all = new String[rest.length + 1];
-    all[0] = first;
-    System.arraycopy(rest, 0, all, 1, rest.length);
-    return all;
+  private static List<Chain> chainsAt(Outcome o, String service) {
+    return o.chains().stream()
+        .filter(c -> c.origin().contains("withValue(" + service + ")"))
+        .toList();
   }
 
-  /** The line after the "NAME ended" line: its err and cause. */
-  private static String endOf(String output, String name) {
-    List<String> lines = output.lines().toList();
-    for (int i = 0; i < lines.size() - 1; i++) {
-      if (lines.get(i).matches("\\s*\\d+ms\\s+" + name + "\\s+ended.*")) {
-        return lines.get(i) + "\n" + lines.get(i + 1);
-      }
-    }
-    throw new AssertionError(name + " never ended in:\n" + output);
-  }
-
-  @Test
-  void demo_eachBranchEndsWithItsOwnErrAndCause() throws Exception {
-    String output = runDemo();
-    assertTrue(output.contains("inventory  done"), output);
-    String reviews = endOf(output, "reviews");
-    assertTrue(reviews.contains("err=ContextCancelledException"), reviews);
-    assertTrue(reviews.contains("IllegalStateException: reviews: upstream answered 503"), reviews);
-    String pricing = endOf(output, "pricing");
-    assertTrue(pricing.contains("err=DeadlineExceededException  cause=err"), pricing);
-    String request = endOf(output, "request");
+  private static void assertHopCause(Outcome o, String service, String cause) {
+    List<Chain> chains = chainsAt(o, service);
     assertTrue(
-        request.contains("Context.background.withCancel.withValue(requestId).withTimeout(300ms)"),
-        request);
-    assertTrue(output.indexOf("request    ended") < output.indexOf("server     stop"), output);
+        chains.stream().anyMatch(c -> c.cause().contains(cause)),
+        o.name()
+            + ": no chain at "
+            + service
+            + " with cause "
+            + cause
+            + " in "
+            + chains
+            + "\n"
+            + printed);
   }
 
   @Test
-  void demo_unknownArgument_exitCode2() throws Exception {
+  void demo_runsFiveScenarios_andEveryOneStoppedItsWork() {
+    assertEquals(5, outcomes.size(), printed);
+    outcomes.values().forEach(o -> assertTrue(o.workStopped(), o.name() + "\n" + printed));
+    assertTrue(outcomes.get("normal request").response().startsWith("200 apple=12"), printed);
+    assertTrue(printed.contains("━━ summary ━━"), printed);
+  }
+
+  @Test
+  void clientHangsUp_everyHopIsCancelledByTheDisconnect() {
+    Outcome o = outcomes.get("client hangs up");
+    for (String service : List.of("gateway", "orders", "inventory")) {
+      assertHopCause(o, service, "ClientDisconnectedException");
+    }
+    assertTrue(
+        o.events().stream().anyMatch(e -> e.what().contains("query for pear stopped: cancelled")),
+        printed);
+  }
+
+  @Test
+  void deadlineInTheDatabase_theQueryEndsWithDeadlineExceeded() {
+    Outcome o = outcomes.get("deadline in the database");
+    assertTrue(
+        chainsAt(o, "inventory").stream()
+            .anyMatch(c -> c.state() == ContextTree.State.DEADLINE_EXCEEDED),
+        printed);
+    assertTrue(
+        o.events().stream().anyMatch(e -> e.what().contains("stopped: deadline exceeded")),
+        printed);
+  }
+
+  @Test
+  void fanOut_firstFailureCancelsTheSiblingsDownToTheDatabase() {
+    Outcome o = outcomes.get("fan-out, one branch fails");
+    assertHopCause(o, "orders", "IOException: inventory answered 404 for nosuch");
+    assertEquals(
+        2,
+        chainsAt(o, "inventory").stream()
+            .filter(c -> c.cause().contains("ClientDisconnectedException"))
+            .count(),
+        printed);
+    assertTrue(o.response().startsWith("502"), o.response());
+  }
+
+  @Test
+  void shutdown_inFlightRequestIsCancelledWithServerStopped() {
+    Outcome o = outcomes.get("shutdown in flight");
+    assertHopCause(o, "orders", "ServerStoppedException");
+    assertHopCause(o, "inventory", "ClientDisconnectedException");
+  }
+
+  @Test
+  void demo_writesOneSelfContainedHtmlPicture() throws Exception {
+    String page = Files.readString(html);
+    assertTrue(page.contains("<svg"), "no SVG in the page");
+    for (String external : List.of("src=\"http", "href=\"http", "url(http", "<link ", "@import")) {
+      assertTrue(!page.contains(external), "external asset: " + external);
+    }
+    assertTrue(printed.contains("picture of every chain: " + html.toAbsolutePath()), printed);
+  }
+
+  @Test
+  void demo_picture_rendersEveryChainInChromium() throws Exception {
+    ChromeDriver browser = Browser.open();
+    try {
+      browser.get(html.toUri().toString());
+      String text = browser.findElement(By.tagName("body")).getText();
+      for (String cause :
+          List.of("ClientDisconnectedException", "ServerStoppedException", "deadline exceeded")) {
+        assertTrue(text.contains(cause), "the page does not show " + cause);
+      }
+      assertTrue(!browser.findElements(By.tagName("svg")).isEmpty(), "no drawing rendered");
+      Path png = Files.createDirectories(Path.of("target")).resolve("demo-picture.png");
+      Files.write(png, browser.getScreenshotAs(OutputType.BYTES));
+      assertTrue(Files.size(png) > 10_000, "screenshot looks empty: " + Files.size(png) + " bytes");
+    } finally {
+      browser.quit();
+    }
+  }
+
+  @Test
+  void demo_badArguments_exitCode2() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
       assertEquals(2, Main.run(new String[] {"demo", "--bogus"}, out, out));
+      assertEquals(2, Main.run(new String[] {"demo", "--db"}, out, out));
+      assertEquals(0, Main.run(new String[] {"demo", "--help"}, out, out));
     }
-    assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("unknown argument '--bogus'"));
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("unknown argument '--bogus'"), text);
+    assertTrue(text.contains("--db needs a value"), text);
+    assertTrue(text.contains("usage: ctx4j demo"), text);
   }
 
   @Test

@@ -1,0 +1,391 @@
+package dev.ctx4j.cli;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ctx4j.Context;
+import dev.ctx4j.ContextException;
+import dev.ctx4j.ContextTask;
+import dev.ctx4j.DeadlineExceededException;
+import dev.ctx4j.Key;
+import dev.ctx4j.TaskGroup;
+import dev.ctx4j.http.ContextHttpClient;
+import dev.ctx4j.http.RequestContextHandler;
+import dev.ctx4j.jdbc.ContextDataSource;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The demo's three services on loopback: gateway → orders → inventory. Each runs on its own Jetty
+ * server with {@link RequestContextHandler}; calls between them go through {@link
+ * ContextHttpClient}, which sends the remaining budget; inventory queries a database through {@link
+ * ContextDataSource}. Every service's contexts hang from a root that names it, so a chain's origin
+ * says where it started ({@code Context.background.withValue(inventory)...}).
+ */
+final class DemoServices implements AutoCloseable {
+  static final Key<String> GATEWAY = Key.named("gateway");
+  static final Key<String> ORDERS = Key.named("orders");
+  static final Key<String> INVENTORY = Key.named("inventory");
+  private static final int POOL_SIZE = 8;
+  private static final Duration HOP_MARGIN = Duration.ofMillis(100);
+
+  /** What a piece of work did, when: the demo prints these next to the propagation chains. */
+  record Event(Instant at, String service, String what) {}
+
+  private final HikariDataSource pool;
+  private final ContextDataSource db;
+  private final String slowQuery;
+  private final ContextHttpClient http;
+  private final Server inventory;
+  private final Server orders;
+  private final Server gateway;
+  private final List<Event> events = new ArrayList<>(); // guarded by itself
+  private volatile CountDownLatch queryStarted = new CountDownLatch(1);
+
+  DemoServices(String jdbcUrl) throws Exception {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setMaximumPoolSize(POOL_SIZE);
+    config.setMinimumIdle(POOL_SIZE);
+    config.setPoolName("demo-inventory");
+    pool = new HikariDataSource(config);
+    warmUp(pool);
+    db = ContextDataSource.wrap(pool);
+    boolean postgres = jdbcUrl.startsWith("jdbc:postgresql:");
+    slowQuery =
+        postgres
+            ? "SELECT CAST(? AS VARCHAR) AS sku, pg_sleep(30)"
+            : "SELECT CAST(? AS VARCHAR), SUM(DEMO_PAUSE(200)) FROM SYSTEM_RANGE(1, 1000000)";
+    createSchema(postgres);
+    // Each hop keeps 100 ms of the budget for itself: the callee's deadline fires first, so the
+    // work deepest down (the database query) is the one the deadline stops.
+    http =
+        ContextHttpClient.builder(
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build())
+            .margin(HOP_MARGIN)
+            .build();
+    inventory =
+        start(
+            INVENTORY,
+            new Handler.Abstract() {
+              @Override
+              public boolean handle(Request request, Response response, Callback callback) {
+                return inventory(request, response, callback);
+              }
+            });
+    orders =
+        start(
+            ORDERS,
+            new Handler.Abstract() {
+              @Override
+              public boolean handle(Request request, Response response, Callback callback) {
+                return orders(request, response, callback);
+              }
+            });
+    gateway =
+        start(
+            GATEWAY,
+            new Handler.Abstract() {
+              @Override
+              public boolean handle(Request request, Response response, Callback callback) {
+                return gateway(request, response, callback);
+              }
+            });
+  }
+
+  URI gatewayUri() {
+    return uri(gateway);
+  }
+
+  /** The events recorded at or after {@code since}, in order. */
+  List<Event> eventsSince(Instant since) {
+    synchronized (events) {
+      return events.stream().filter(e -> !e.at().isBefore(since)).toList();
+    }
+  }
+
+  /** A latch counted down when inventory starts its next query. */
+  CountDownLatch armQueryStarted() {
+    CountDownLatch latch = new CountDownLatch(1);
+    queryStarted = latch;
+    return latch;
+  }
+
+  /** Stops the orders service with requests in flight: its lifetime context is cancelled first. */
+  void stopOrders() throws Exception {
+    orders.stop();
+  }
+
+  /**
+   * Opens every pooled connection up front: an embedded H2 may make a new connection wait while a
+   * heavy query runs, and a scenario must never stall on the pool instead of on its context.
+   */
+  private static void warmUp(DataSource pool) throws SQLException {
+    List<Connection> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < POOL_SIZE; i++) {
+        held.add(pool.getConnection());
+      }
+    } finally {
+      for (Connection c : held) {
+        c.close();
+      }
+    }
+  }
+
+  private void createSchema(boolean postgres) throws SQLException {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
+      if (!postgres) {
+        s.execute(
+            "CREATE ALIAS IF NOT EXISTS DEMO_PAUSE FOR \""
+                + DemoDatabaseFunctions.class.getName()
+                + ".pause\"");
+      }
+      s.execute("DROP TABLE IF EXISTS demo_stock");
+      s.execute("CREATE TABLE demo_stock (sku VARCHAR(32) PRIMARY KEY, qty INT NOT NULL)");
+      s.execute("INSERT INTO demo_stock VALUES ('apple', 12), ('pear', 3), ('plum', 40)");
+    }
+  }
+
+  private Server start(Key<String> service, Handler handler) throws Exception {
+    QueuedThreadPool threads = new QueuedThreadPool();
+    threads.setName(service.name());
+    threads.setVirtualThreadsExecutor(VirtualThreads.getDefaultVirtualThreadsExecutor());
+    Server server = new Server(threads);
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    server.setHandler(
+        RequestContextHandler.builder()
+            .parent(Context.background().withValue(service, service.name()))
+            .build(handler));
+    server.start();
+    return server;
+  }
+
+  private static URI uri(Server server) {
+    int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  // ---- the three services ------------------------------------------------------------------
+
+  /**
+   * {@code GET /stock?sku=S&work=fast|slow}: looks the SKU up (404 if unknown), then, for {@code
+   * slow}, runs a heavy availability query. Both stop when the request's context ends.
+   */
+  private boolean inventory(Request request, Response response, Callback callback) {
+    Fields query = Request.extractQueryParameters(request);
+    String sku = query.getValue("sku");
+    boolean slow = "slow".equals(query.getValue("work"));
+    try (Connection c = db.getConnection()) {
+      String qty = queryOne(c, "SELECT qty FROM demo_stock WHERE sku = ?", sku);
+      if (qty == null) {
+        event("inventory", "unknown sku " + sku);
+        return reply(response, callback, 404, "unknown sku " + sku);
+      }
+      if (slow) {
+        event("inventory", "heavy query for " + sku + " started");
+        queryStarted.countDown();
+        queryOne(c, slowQuery, sku);
+      }
+      event("inventory", "answered " + sku + "=" + qty);
+      return reply(response, callback, 200, sku + "=" + qty);
+    } catch (ContextException e) {
+      event("inventory", "query for " + sku + " stopped: " + describe(e));
+      return reply(response, callback, status(e), describe(e));
+    } catch (SQLException e) {
+      event("inventory", "query failed: " + e.getMessage());
+      return reply(response, callback, 500, String.valueOf(e.getMessage()));
+    }
+  }
+
+  private static String queryOne(Connection c, String sql, String sku) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, sku);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  /**
+   * {@code GET /order?sku=S&work=W} asks inventory once; {@code GET /order?skus=a,b,c&work=W} fans
+   * out one lookup per SKU in a {@link TaskGroup}: the first failure cancels the siblings.
+   */
+  private boolean orders(Request request, Response response, Callback callback) {
+    Fields query = Request.extractQueryParameters(request);
+    String work = query.getValue("work");
+    String skus = query.getValue("skus");
+    try {
+      if (skus == null) {
+        return reply(
+            response, callback, 200, call(uri(inventory), "/stock", query.getValue("sku"), work));
+      }
+      try (TaskGroup group = TaskGroup.open(Context.current())) {
+        List<Future<String>> lookups = new ArrayList<>();
+        for (String sku : skus.split(",", -1)) {
+          lookups.add(group.fork(lookup(sku, work)));
+        }
+        group.join();
+        StringBuilder all = new StringBuilder();
+        for (Future<String> f : lookups) {
+          all.append(f.resultNow()).append('\n');
+        }
+        return reply(response, callback, 200, all.toString());
+      }
+    } catch (ExecutionException e) {
+      event("orders", "fan-out failed, siblings cancelled: " + e.getCause().getMessage());
+      return reply(response, callback, 502, e.getCause().getMessage());
+    } catch (ContextException e) {
+      event("orders", "stopped: " + describe(e));
+      return reply(response, callback, status(e), describe(e));
+    } catch (IOException e) {
+      event("orders", "inventory failed: " + e.getMessage());
+      return reply(response, callback, 502, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return reply(response, callback, 503, "interrupted");
+    }
+  }
+
+  private ContextTask<String> lookup(String sku, String work) {
+    return ctx -> call(ctx, uri(inventory), "/stock", sku, work);
+  }
+
+  /** {@code GET /checkout?...}: forwards to orders with what is left of the budget. */
+  private boolean gateway(Request request, Response response, Callback callback) {
+    String target = "/order?" + request.getHttpURI().getQuery();
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(uri(orders).resolve(target)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return reply(response, callback, r.statusCode(), r.body());
+    } catch (ContextException e) {
+      event("gateway", "stopped: " + describe(e));
+      return reply(response, callback, status(e), describe(e));
+    } catch (IOException e) {
+      event("gateway", "orders failed: " + e);
+      return reply(response, callback, 502, "orders failed: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return reply(response, callback, 503, "interrupted");
+    }
+  }
+
+  private String call(URI base, String path, String sku, String work)
+      throws IOException, InterruptedException {
+    return call(Context.current(), base, path, sku, work);
+  }
+
+  private String call(Context ctx, URI base, String path, String sku, String work)
+      throws IOException, InterruptedException {
+    URI target = base.resolve(path + "?sku=" + sku + "&work=" + (work == null ? "fast" : work));
+    HttpResponse<String> r =
+        http.send(
+            ctx, HttpRequest.newBuilder(target).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException(
+          "inventory answered " + r.statusCode() + " for " + sku + ": " + r.body());
+    }
+    return r.body();
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------
+
+  private void event(String service, String what) {
+    synchronized (events) {
+      events.add(new Event(Instant.now(), service, what));
+      events.notifyAll();
+    }
+  }
+
+  /**
+   * Waits until an event of {@code service} containing {@code text} was recorded after {@code
+   * since}, or {@code maxMillis} passed; returns it, or null.
+   */
+  Event awaitEvent(Instant since, String service, String text, long maxMillis)
+      throws InterruptedException {
+    long end = System.nanoTime() + maxMillis * 1_000_000L;
+    synchronized (events) {
+      while (true) {
+        for (Event e : events) {
+          if (!e.at().isBefore(since) && e.service().equals(service) && e.what().contains(text)) {
+            return e;
+          }
+        }
+        long left = (end - System.nanoTime()) / 1_000_000L;
+        if (left <= 0) {
+          return null;
+        }
+        events.wait(left);
+      }
+    }
+  }
+
+  static String describe(ContextException e) {
+    Throwable cause = e.getCause();
+    String kind = e instanceof DeadlineExceededException ? "deadline exceeded" : "cancelled";
+    return cause == null
+        ? kind
+        : kind + " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")";
+  }
+
+  private static int status(ContextException e) {
+    return e instanceof DeadlineExceededException ? 504 : 499;
+  }
+
+  private static boolean reply(Response response, Callback callback, int status, String body) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+    Content.Sink.write(response, true, body, callback);
+    return true;
+  }
+
+  @Override
+  public void close() {
+    try {
+      for (Server s : List.of(gateway, orders, inventory)) {
+        if (s.isRunning()) {
+          s.stop();
+        }
+      }
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("could not stop the demo services", e);
+    } finally {
+      pool.close();
+    }
+  }
+}
