@@ -1,12 +1,22 @@
 package dev.ctx4j.cli;
 
+import dev.ctx4j.observe.DebugServer;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
 
-/** {@code demo --serve}: keeps the live debug page up until the process is stopped. */
+/** {@code demo --serve}: keeps the live debug page up on 127.0.0.1 until the process is stopped. */
 final class DemoServe {
   private DemoServe() {}
 
-  static void serve(PrintStream out) throws InterruptedException {
-    out.println("--serve: the debug server is not available in this build");
+  static void serve(PrintStream out) throws IOException, InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (DebugServer server = DebugServer.start(0)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "ctx4j-demo-stop"));
+      out.println();
+      out.println("live debug page: " + server.uri() + "  (Ctrl-C to stop)");
+      out.flush();
+      stopped.await();
+    }
   }
 }
