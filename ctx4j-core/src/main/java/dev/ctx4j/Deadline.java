@@ -22,14 +22,14 @@ public final class Deadline implements Comparable<Deadline> {
 
   /** Saturating conversion of {@code d} to nanoseconds, clamped to ±{@link #HORIZON_NANOS}. */
   static long clampedNanos(Duration d) {
-    long seconds = d.getSeconds();
+    long seconds = d.toSeconds();
     if (seconds >= HORIZON_NANOS / 1_000_000_000L) {
       return HORIZON_NANOS;
     }
     if (seconds <= -HORIZON_NANOS / 1_000_000_000L) {
       return -HORIZON_NANOS;
     }
-    return seconds * 1_000_000_000L + d.getNano();
+    return seconds * 1_000_000_000L + d.toNanosPart();
   }
 
   /** Time left until this point: negative or zero once passed. */

@@ -9,7 +9,7 @@ final class GoDuration {
   private GoDuration() {}
 
   static String format(Duration d) {
-    long seconds = d.getSeconds();
+    long seconds = d.toSeconds();
     if (Math.abs(seconds) < 9_000_000_000L) {
       return format(d.toNanos()); // fits in a long of nanoseconds, as Go's Duration does
     }
