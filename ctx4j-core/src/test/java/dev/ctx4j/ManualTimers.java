@@ -49,6 +49,34 @@ final class ManualTimers extends Timers implements AutoCloseable {
     return heap.size();
   }
 
+  /**
+   * A manual clock that the caller installs itself with {@link Timers#install} (Lincheck tests,
+   * which install one per scenario and restore the system clock once at the end).
+   */
+  static ManualTimers create() {
+    return new ManualTimers();
+  }
+
+  /**
+   * Fires {@code node} now, whatever the clock says, exactly as the production scheduler does: take
+   * it out of the heap under the lock, then expire it outside. Returns false if it was not armed.
+   */
+  boolean fire(TimerNode node) {
+    synchronized (this) {
+      if (node.heapIndex < 0) {
+        return false;
+      }
+      heap.remove(node);
+    }
+    node.expire();
+    return true;
+  }
+
+  /** True if {@code node} is in this clock's heap. */
+  synchronized boolean isArmed(TimerNode node) {
+    return node.heapIndex >= 0;
+  }
+
   /** Moves the clock by {@code d} and fires every timer now due, on this thread. */
   void advance(Duration d) {
     advanceWithoutFiring(d);
@@ -56,7 +84,7 @@ final class ManualTimers extends Timers implements AutoCloseable {
   }
 
   /** Moves the clock only, as if the scheduler thread had not woken yet (S37). */
-  void advanceWithoutFiring(Duration d) {
+  synchronized void advanceWithoutFiring(Duration d) {
     now += d.toNanos();
   }
 
