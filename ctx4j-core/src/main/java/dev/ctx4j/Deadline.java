@@ -16,8 +16,8 @@ public final class Deadline implements Comparable<Deadline> {
   static final long HORIZON_NANOS = 1L << 62;
 
   /**
-   * The farthest a deadline may lie in the past: 2^61 ns. Any passed deadline is simply passed;
-   * the smaller bound keeps {@code a - b} of two points within a long (2^62 + 2^61 + elapsed).
+   * The farthest a deadline may lie in the past: 2^61 ns. Any passed deadline is simply passed; the
+   * smaller bound keeps {@code a - b} of two points within a long (2^62 + 2^61 + elapsed).
    */
   static final long PAST_NANOS = 1L << 61;
 
