@@ -11,8 +11,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Model checking (Lincheck): {@code cancel()} racing with {@code afterDone} registrations and
  * {@code stop()} (S18). Callbacks run on a direct executor, so the checker sees every step and no
  * thread is started. In every interleaving: only the first {@code stop()} can return true; a
- * callback runs exactly once if the context is done and it was not stopped, never otherwise; a done context holds no registration and a live one
- * holds exactly those not stopped.
+ * callback runs exactly once if the context is done and it was not stopped, never otherwise; a done
+ * context holds no registration and a live one holds exactly those not stopped.
  *
  * <p>Run: {@code mvn -B -ntp -pl ctx4j-core verify -Dtest=LincheckAfterDoneTest} (add {@code
  * -Dctx4j.lincheck.deep=true} for the deep profile).

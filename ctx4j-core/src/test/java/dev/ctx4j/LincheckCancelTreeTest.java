@@ -12,8 +12,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Model checking (Lincheck): cancelling a parent, racing with creating children under it and with
  * cancelling a child with its own cause. Every interleaving explored must be linearizable (a new
  * child is born done exactly when the parent's cancel came first), end (no deadlock or livelock in
- * the walk's waits) and leave the tree consistent: every descendant of a done node is done
- * with the same err and cause objects (S5, S38, S39), and no done child stays registered (S8, S25).
+ * the walk's waits) and leave the tree consistent: every descendant of a done node is done with the
+ * same err and cause objects (S5, S38, S39), and no done child stays registered (S8, S25).
  *
  * <p>Run: {@code mvn -B -ntp -pl ctx4j-core verify -Dtest=LincheckCancelTreeTest} (add {@code
  * -Dctx4j.lincheck.deep=true} for the deep profile).

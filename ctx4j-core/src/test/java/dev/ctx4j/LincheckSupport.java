@@ -13,8 +13,8 @@ final class LincheckSupport {
 
   static ModelCheckingOptions options(int threads, int actorsPerThread) {
     return new ModelCheckingOptions()
-        .iterations(DEEP ? 100 : 6)
-        .invocationsPerIteration(DEEP ? 10_000 : 250)
+        .iterations(DEEP ? 100 : 5)
+        .invocationsPerIteration(DEEP ? 10_000 : 150)
         .threads(threads)
         .actorsPerThread(actorsPerThread)
         .actorsBefore(DEEP ? 2 : 0)

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Model checking (Lincheck): a timer firing (taken out of the heap, then {@code expire()}, as the
  * scheduler thread does) racing with cancelling the timed context, cancelling its parent, and
- * deriving timed children under it. In every interleaving: the timed context ends once, with
- * {@link DeadlineExceededException} and its expiry cause if the timer won and otherwise the
- * winning cancel's (S3, S9, S36); its subtree carries the same objects (S5); no done context stays
- * in the timer heap or in its parent's list (S8, S13).
+ * deriving timed children under it. In every interleaving: the timed context ends once, with {@link
+ * DeadlineExceededException} and its expiry cause if the timer won and otherwise the winning
+ * cancel's (S3, S9, S36); its subtree carries the same objects (S5); no done context stays in the
+ * timer heap or in its parent's list (S8, S13).
  *
  * <p>Run: {@code mvn -B -ntp -pl ctx4j-core verify -Dtest=LincheckTimerTest} (add {@code
  * -Dctx4j.lincheck.deep=true} for the deep profile).

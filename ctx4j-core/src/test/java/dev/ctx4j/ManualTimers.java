@@ -10,8 +10,8 @@ import java.time.Duration;
  * <p>The clock starts half an hour before {@code Long.MAX_VALUE}, so every test that advances it
  * past that point also proves that deadlines compare as {@code a - b < 0}, never {@code a < b}.
  *
- * <p>Install with {@link #install()} and close (try-with-resources or an {@code @AfterEach}); {@link
- * #close()} restores the previous clock and fails if the test left a timer armed.
+ * <p>Install with {@link #install()} and close (try-with-resources or an {@code @AfterEach});
+ * {@link #close()} restores the previous clock and fails if the test left a timer armed.
  */
 final class ManualTimers extends Timers implements AutoCloseable {
   static final long START = Long.MAX_VALUE - Duration.ofMinutes(30).toNanos();

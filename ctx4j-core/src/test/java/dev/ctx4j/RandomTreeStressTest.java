@@ -167,7 +167,10 @@ class RandomTreeStressTest {
   }
 
   private static void checkTree(
-      AtomicReferenceArray<Rec> recs, int n, Map<Throwable, Rec> cancelCauses, ManualTimers timers) {
+      AtomicReferenceArray<Rec> recs,
+      int n,
+      Map<Throwable, Rec> cancelCauses,
+      ManualTimers timers) {
     int liveOwnDeadlines = 0;
     for (int i = 0; i < n; i++) {
       Rec r = recs.get(i);
@@ -185,8 +188,7 @@ class RandomTreeStressTest {
       }
       if (node.isDone()) {
         Throwable cause = node.cause();
-        boolean fromAbove =
-            up != null && up.ctx().cause() == cause && up.ctx().err() == node.err();
+        boolean fromAbove = up != null && up.ctx().cause() == cause && up.ctx().err() == node.err();
         boolean ownCancel =
             cancelCauses.get(cause) == r && node.err() instanceof ContextCancelledException;
         boolean ownExpiry =

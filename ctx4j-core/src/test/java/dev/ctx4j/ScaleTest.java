@@ -22,8 +22,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The counts SEMANTICS.md names (S8: 1,000,000 children; S13: 100,000 timers; S35: 100,000 random
  * timers on the real clock) and the deep (100,000) and wide (1,000,000) trees of the core issue.
  * Retained memory is checked two ways that can both fail: weak references to a sample of the
- * cancelled contexts must clear, and used heap after a full collection must come back near where
- * it started.
+ * cancelled contexts must clear, and used heap after a full collection must come back near where it
+ * started.
  *
  * <p>Run alone: {@code mvn -B -ntp -pl ctx4j-core verify -Dtest=ScaleTest}
  */
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ScaleTest {
   private static final Key<Integer> KEY = Key.named("i");
+
   /** A million retained children would hold ~50 MB; a healthy run stays well below this. */
   private static final long HEAP_SLACK = 16L << 20;
 

@@ -245,13 +245,13 @@ class WaitingTest {
     RuntimeException x = new RuntimeException("x");
     CancellableContext cancelled = Context.background().withCancel();
     cancelled.cancel(x);
-    assertSame(
-        x, assertThrows(ContextCancelledException.class, cancelled::throwIfDone).getCause());
+    assertSame(x, assertThrows(ContextCancelledException.class, cancelled::throwIfDone).getCause());
 
     Context expired = Context.background().withTimeout(Duration.ZERO, x);
     assertSame(x, assertThrows(DeadlineExceededException.class, expired::throwIfDone).getCause());
 
-    Context plainExpired = Context.background().withTimeout(Duration.ZERO).withValue(Key.named("k"), 1);
+    Context plainExpired =
+        Context.background().withTimeout(Duration.ZERO).withValue(Key.named("k"), 1);
     assertNull(assertThrows(DeadlineExceededException.class, plainExpired::throwIfDone).getCause());
   }
 
@@ -295,8 +295,7 @@ class WaitingTest {
     assertEquals("v", ctx.get(CompletableFuture.completedFuture("v")));
     IllegalStateException boom = new IllegalStateException("boom");
     ExecutionException e =
-        assertThrows(
-            ExecutionException.class, () -> ctx.get(CompletableFuture.failedFuture(boom)));
+        assertThrows(ExecutionException.class, () -> ctx.get(CompletableFuture.failedFuture(boom)));
     assertSame(boom, e.getCause());
 
     CompletableFuture<String> later = new CompletableFuture<>();
@@ -384,9 +383,13 @@ class WaitingTest {
     assertSame(Context.background(), onOtherThread.get(), "bindings do not leak to threads");
 
     assertEquals("called", inner.call(() -> Context.current() == inner ? "called" : "wrong"));
-    assertThrows(Exception.class, () -> inner.call(() -> {
-      throw new Exception("checked");
-    }));
+    assertThrows(
+        Exception.class,
+        () ->
+            inner.call(
+                () -> {
+                  throw new Exception("checked");
+                }));
     assertSame(Context.background(), Context.current());
     outer.cancel();
   }
