@@ -248,4 +248,22 @@ class ScaleTest {
       }
     }
   }
+
+  @Test
+  void noThreadIsStartedPerContextOrPerTimer() {
+    Context.background().withTimeout(Duration.ofHours(1)).cancel(); // the one timer thread
+    int before = Thread.getAllStackTraces().size();
+    List<CancellableContext> all = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      CancellableContext c = Context.background().withTimeout(Duration.ofHours(1));
+      all.add(c);
+      all.add(c.withValue(KEY, i).withCancel());
+      c.afterDone(() -> {}); // nothing starts until the context is done
+    }
+    int after = Thread.getAllStackTraces().size();
+    for (CancellableContext c : all) {
+      c.cancel();
+    }
+    assertTrue(after <= before, (after - before) + " platform threads started for 20,000 contexts");
+  }
 }

@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -449,6 +453,28 @@ class WaitingTest {
     Throwable t = r.join();
     assertInstanceOf(DeadlineExceededException.class, t);
     assertFalse(r.interruptedAfter.get());
+  }
+
+  @Test
+  void s31_socketReadOnVirtualThreadIsStopped() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Socket client = new Socket(server.getInetAddress(), server.getLocalPort());
+        Socket accepted = server.accept()) {
+      CancellableContext ctx = Context.background().withCancel();
+      Runner r =
+          new Runner(
+              Thread.ofVirtual(), () -> ctx.callInterruptibly(client.getInputStream()::read));
+      r.parked(); // blocked in read: nothing is ever written to `accepted`
+
+      ctx.cancel();
+
+      Throwable t = r.join();
+      assertInstanceOf(ContextCancelledException.class, t);
+      assertEquals(1, t.getSuppressed().length);
+      assertInstanceOf(SocketException.class, t.getSuppressed()[0], "closed by the interrupt");
+      assertFalse(r.interruptedAfter.get());
+      assertTrue(accepted.isConnected());
+    }
   }
 
   @Test
