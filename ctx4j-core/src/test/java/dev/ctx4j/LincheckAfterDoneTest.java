@@ -81,7 +81,7 @@ public class LincheckAfterDoneTest {
   }
 
   @Test
-  void modelCheck() {
+  void modelCheck_cancelVsAfterDoneVsStop() {
     Callbacks.install(Runnable::run); // no thread is started inside the model checker
     try {
       LinChecker.check(LincheckAfterDoneTest.class, LincheckSupport.options(3, 1));

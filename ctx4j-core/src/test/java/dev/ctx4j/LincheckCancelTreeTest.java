@@ -95,7 +95,7 @@ public class LincheckCancelTreeTest {
   }
 
   @Test
-  void modelCheck() {
+  void modelCheck_cancelVsChildCreationVsChildCancel() {
     Callbacks.install(Runnable::run); // no thread is started inside the model checker
     try {
       LinChecker.check(LincheckCancelTreeTest.class, LincheckSupport.options(3, 1));

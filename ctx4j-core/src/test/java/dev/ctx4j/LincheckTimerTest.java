@@ -96,7 +96,7 @@ public class LincheckTimerTest {
   }
 
   @Test
-  void modelCheck() {
+  void modelCheck_timerExpiryVsCancel() {
     Callbacks.install(Runnable::run); // no thread is started inside the model checker
     try {
       LinChecker.check(LincheckTimerTest.class, LincheckSupport.options(3, 1));
