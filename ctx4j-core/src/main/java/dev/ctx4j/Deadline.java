@@ -7,12 +7,19 @@ import java.time.Instant;
  * A point on the monotonic clock ({@link System#nanoTime()} based, never the wall clock).
  *
  * <p>Points compare with {@code a - b < 0}, as {@code nanoTime} values must, and are clamped to at
- * most {@link #HORIZON_NANOS} (about 146 years) from their creation, so no timeout, however large,
- * overflows. Immutable; safe to share between threads.
+ * most {@link #HORIZON_NANOS} (about 146 years) ahead of their creation and {@link #PAST_NANOS}
+ * (about 73 years) behind it, so no timeout, however large, overflows, and two points made within
+ * 73 years of each other always compare correctly. Immutable; safe to share between threads.
  */
 public final class Deadline implements Comparable<Deadline> {
   /** The farthest a deadline may lie from now: 2^62 ns, about 146 years. */
   static final long HORIZON_NANOS = 1L << 62;
+
+  /**
+   * The farthest a deadline may lie in the past: 2^61 ns. Any passed deadline is simply passed; the
+   * smaller bound keeps {@code a - b} of two points within a long (2^62 + 2^61 + elapsed).
+   */
+  static final long PAST_NANOS = 1L << 61;
 
   final long nanos; // on Timers.get()'s time line
 
@@ -20,14 +27,17 @@ public final class Deadline implements Comparable<Deadline> {
     this.nanos = nanos;
   }
 
-  /** Saturating conversion of {@code d} to nanoseconds, clamped to ±{@link #HORIZON_NANOS}. */
+  /**
+   * Saturating conversion of {@code d} to nanoseconds, clamped to [-{@link #PAST_NANOS}, {@link
+   * #HORIZON_NANOS}].
+   */
   static long clampedNanos(Duration d) {
     long seconds = d.toSeconds();
     if (seconds >= HORIZON_NANOS / 1_000_000_000L) {
       return HORIZON_NANOS;
     }
-    if (seconds <= -HORIZON_NANOS / 1_000_000_000L) {
-      return -HORIZON_NANOS;
+    if (seconds <= -PAST_NANOS / 1_000_000_000L) {
+      return -PAST_NANOS;
     }
     return seconds * 1_000_000_000L + d.toNanosPart();
   }

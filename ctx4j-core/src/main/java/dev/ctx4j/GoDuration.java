@@ -9,14 +9,15 @@ final class GoDuration {
   private GoDuration() {}
 
   static String format(Duration d) {
-    long seconds = d.toSeconds();
-    if (seconds > -9_000_000_000L && seconds < 9_000_000_000L) {
+    try {
       return format(d.toNanos()); // fits in a long of nanoseconds, as Go's Duration does
+    } catch (ArithmeticException beyondGoRange) {
+      // Beyond Go's range (about 292 years): same layout, whole seconds only.
+      long seconds = d.toSeconds();
+      String sign = seconds < 0 ? "-" : "";
+      Duration m = seconds == Long.MIN_VALUE ? Duration.ofSeconds(Long.MAX_VALUE) : d.abs();
+      return sign + m.toHours() + "h" + m.toMinutesPart() + "m" + m.toSecondsPart() + "s";
     }
-    // Beyond Go's range (about 292 years): same layout, whole seconds only.
-    String sign = seconds < 0 ? "-" : "";
-    Duration m = seconds == Long.MIN_VALUE ? Duration.ofSeconds(Long.MAX_VALUE) : d.abs();
-    return sign + m.toHours() + "h" + m.toMinutesPart() + "m" + m.toSecondsPart() + "s";
   }
 
   static String format(long nanos) {
