@@ -67,6 +67,15 @@ func BenchmarkCommonParentCancelNoWork(b *testing.B) {
 	})
 }
 
+// A value node on a cancellable parent.
+func BenchmarkWithValue(b *testing.B) {
+	parent, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for i := 0; i < b.N; i++ {
+		sinkCtx = context.WithValue(parent, valueKey{}, "value")
+	}
+}
+
 // WithTimeout(1h) + cancel, with `pending` timed contexts already waiting.
 func BenchmarkTimeoutCancel(b *testing.B) {
 	for _, pending := range []int{0, 100000} {
@@ -185,6 +194,8 @@ func BenchmarkWake(b *testing.B) {
 type valueKey struct{}
 
 var sink []context.Context
+
+var sinkCtx context.Context
 
 // Retained bytes per context and idle timer CPU, printed as "footprint <name> go <value> <unit>".
 func TestFootprint(t *testing.T) {

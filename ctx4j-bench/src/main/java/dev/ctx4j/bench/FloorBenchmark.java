@@ -101,6 +101,25 @@ public class FloorBenchmark {
     volatile boolean go;
     Parked parked;
 
+    @Setup(Level.Trial)
+    public void warmUp() throws InterruptedException {
+      for (int round = 0; round < 300; round++) {
+        go = false;
+        Parked p = new Parked(20, this::block);
+        release(p);
+        p.join();
+      }
+    }
+
+    void release(Parked p) {
+      p.arm();
+      go = true;
+      for (Thread t : p.threads()) {
+        LockSupport.unpark(t);
+      }
+      p.awaitAllResumed();
+    }
+
     @Setup(Level.Iteration)
     public void setUp() {
       go = false;
@@ -122,11 +141,6 @@ public class FloorBenchmark {
   @Benchmark
   @BenchmarkMode(Mode.SingleShotTime)
   public void floorUnpark(Waiters w) {
-    w.parked.arm();
-    w.go = true;
-    for (Thread t : w.parked.threads()) {
-      LockSupport.unpark(t);
-    }
-    w.parked.awaitAllResumed();
+    w.release(w.parked);
   }
 }

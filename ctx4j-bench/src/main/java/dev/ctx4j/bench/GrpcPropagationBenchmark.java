@@ -88,6 +88,11 @@ public class GrpcPropagationBenchmark {
     return c;
   }
 
+  @Benchmark
+  public Context withValue(Parent p) {
+    return p.ctx.withValue(GrpcGoParityBenchmark.KEY, "value");
+  }
+
   @State(Scope.Benchmark)
   public static class PendingTimers {
     @Param({"0", "100000"})
@@ -152,6 +157,17 @@ public class GrpcPropagationBenchmark {
     CancellableContext parent;
     CancellableContext[] kids;
 
+    @Setup(Level.Trial)
+    public void warmUp() {
+      for (int round = 0; round < 20_000; round++) {
+        CancellableContext p = Context.ROOT.withCancellation();
+        for (int i = 0; i < 20; i++) {
+          p.withCancellation().addListener(NOOP, DIRECT);
+        }
+        p.cancel(null);
+      }
+    }
+
     @Setup(Level.Iteration)
     public void setUp() {
       parent = Context.ROOT.withCancellation();
@@ -188,6 +204,18 @@ public class GrpcPropagationBenchmark {
 
     CancellableContext ctx;
     Parked parked;
+
+    @Setup(Level.Trial)
+    public void warmUp() throws InterruptedException {
+      for (int round = 0; round < 300; round++) {
+        CancellableContext c = Context.ROOT.withCancellation();
+        Parked p = new Parked(20, () -> awaitCancelled(c));
+        p.arm();
+        c.cancel(null);
+        p.awaitAllResumed();
+        p.join();
+      }
+    }
 
     @Setup(Level.Iteration)
     public void setUp() {

@@ -92,6 +92,12 @@ public class PropagationBenchmark {
     return c;
   }
 
+  /** A value node on a cancellable parent: Go's {@code WithValue}. */
+  @Benchmark
+  public Context withValue(Parent p) {
+    return p.ctx.withValue(GoParityBenchmark.KEY, "value");
+  }
+
   /** {@code pending} timed contexts already waiting (1 h) when the measured one is made. */
   @State(Scope.Benchmark)
   public static class PendingTimers {
@@ -154,6 +160,18 @@ public class PropagationBenchmark {
     CancellableContext parent;
     CancellableContext[] kids;
 
+    /** Single-shot runs are few: compile the cancel walk first, as Go's is compiled ahead. */
+    @Setup(Level.Trial)
+    public void warmUp() {
+      for (int round = 0; round < 20_000; round++) {
+        CancellableContext p = Context.background().withCancel();
+        for (int i = 0; i < 20; i++) {
+          p.withCancel();
+        }
+        p.cancel();
+      }
+    }
+
     @Setup(Level.Iteration)
     public void setUp() {
       parent = Context.background().withCancel();
@@ -189,6 +207,19 @@ public class PropagationBenchmark {
 
     CancellableContext ctx;
     Parked parked;
+
+    /** Single-shot runs are few: compile the wake path first, as Go's is compiled ahead. */
+    @Setup(Level.Trial)
+    public void warmUp() throws InterruptedException {
+      for (int round = 0; round < 300; round++) {
+        CancellableContext c = Context.background().withCancel();
+        Parked p = new Parked(20, c::await);
+        p.arm();
+        c.cancel();
+        p.awaitAllResumed();
+        p.join();
+      }
+    }
 
     @Setup(Level.Iteration)
     public void setUp() {

@@ -17,6 +17,7 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
     return switch (command) {
       case "demo" -> Demo.run(rest, out);
+      case "bench" -> BenchCommand.run(rest, out, err);
       case "help", "--help", "-h" -> {
         usage(out);
         yield 0;
@@ -34,6 +35,7 @@ public final class Main {
     out.println();
     out.println(
         "  demo    a request tree with a deadline and a cancel, each chain printed as it ends");
+    out.println("  bench   benchmarks: ctx4j next to grpc-java and Go 1.19, one table (--full)");
     out.println("  test    every test of every module (what CI runs)");
     out.println("  help    this list");
   }
