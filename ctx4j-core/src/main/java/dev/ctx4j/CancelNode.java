@@ -112,6 +112,9 @@ sealed class CancelNode extends Node implements CancellableContext permits Timer
   /** Unlinks {@code e} if it is linked and this node is live; O(1). */
   @SuppressWarnings("ReferenceEquality") // list membership is identity
   final void unlink(Link e) {
+    if (state != null) {
+      return; // fast path: frozen lists are never edited, so done needs no lock (N waiters waking)
+    }
     synchronized (this) {
       if (state != null) {
         return; // frozen: the winning canceller owns the list now

@@ -18,6 +18,7 @@ public final class Main {
     return switch (command) {
       case "demo" -> Demo.run(rest, out);
       case "trace" -> TraceCommand.run(rest, out, err);
+      case "bench" -> BenchCommand.run(rest, out, err);
       case "help", "--help", "-h" -> {
         usage(out);
         yield 0;
@@ -37,6 +38,7 @@ public final class Main {
         "  demo    a request tree with a deadline and a cancel, each chain printed as it ends");
     out.println(
         "  trace   FILE.jfr [--format text|mermaid|dot|html]: propagation chains of a recording");
+    out.println("  bench   benchmarks: ctx4j next to grpc-java and Go 1.19, one table (--full)");
     out.println("  test    every test of every module (what CI runs)");
     out.println("  help    this list");
   }

@@ -1,0 +1,3 @@
+module ctx4j.dev/bench
+
+go 1.19
