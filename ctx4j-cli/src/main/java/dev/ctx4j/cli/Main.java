@@ -35,7 +35,7 @@ public final class Main {
     out.println("usage: ctx4j <command> [args]");
     out.println();
     out.println(
-        "  demo    a request tree with a deadline and a cancel, each chain printed as it ends");
+        "  demo    the showcase: three services, five scenarios, every propagation chain drawn");
     out.println(
         "  trace   FILE.jfr [--format text|mermaid|dot|html]: propagation chains of a recording");
     out.println("  bench   benchmarks: ctx4j next to grpc-java and Go 1.19, one table (--full)");
