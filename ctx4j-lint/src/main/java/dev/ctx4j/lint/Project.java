@@ -103,10 +103,11 @@ final class Project {
       throw new NoSuchFileException(p.toString(), null, "no such file or directory");
     }
     if (!Files.isDirectory(p)) {
-      return List.of(p);
+      return List.of(p.normalize());
     }
     try (Stream<Path> walk = Files.walk(p)) {
       return walk.filter(f -> f.toString().endsWith(".java") && Files.isRegularFile(f))
+          .map(Path::normalize)
           .sorted()
           .toList();
     }
@@ -117,8 +118,7 @@ final class Project {
           () ->
               new JavaParser(
                   new ParserConfiguration()
-                      .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_25)
-                      .setStoreTokens(false)));
+                      .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_25)));
 
   /** A {@link Unit} or a parse-error {@link Finding}. */
   private static Object parseOne(Path file) {
