@@ -1,5 +1,7 @@
 package dev.ctx4j.lint;
 
+import com.github.javaparser.ast.CompilationUnit;
+import com.github.javaparser.ast.ImportDeclaration;
 import com.github.javaparser.ast.Node;
 import com.github.javaparser.ast.NodeList;
 import com.github.javaparser.ast.body.CallableDeclaration;
@@ -70,7 +72,23 @@ final class Api {
     if (!List.of(names).contains(name)) {
       return false;
     }
-    return c.getScope().map(s -> s.asString().equals("dev.ctx4j")).orElse(true);
+    if (c.getScope().isPresent()) {
+      return c.getScope().get().asString().equals("dev.ctx4j");
+    }
+    return c.findCompilationUnit().map(cu -> !shadowed(cu, name)).orElse(true);
+  }
+
+  /** True if the simple name means another type here: imported from elsewhere or declared here. */
+  private static boolean shadowed(CompilationUnit cu, String name) {
+    for (ImportDeclaration i : cu.getImports()) {
+      if (!i.isStatic()
+          && !i.isAsterisk()
+          && i.getName().getIdentifier().equals(name)
+          && !i.getNameAsString().equals("dev.ctx4j." + name)) {
+        return true;
+      }
+    }
+    return cu.findFirst(TypeDeclaration.class, t -> t.getNameAsString().equals(name)).isPresent();
   }
 
   /** {@code Context.background()}, {@code Context.todo()}, or a static import of them. */
