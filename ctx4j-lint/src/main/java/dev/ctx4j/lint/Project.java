@@ -118,7 +118,8 @@ final class Project {
           () ->
               new JavaParser(
                   new ParserConfiguration()
-                      .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_25)));
+                      .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_25)
+                      .setAttributeComments(false)));
 
   /** A {@link Unit} or a parse-error {@link Finding}. */
   private static Object parseOne(Path file) {
@@ -187,7 +188,13 @@ final class Project {
       sourceRoot(u).ifPresent(roots::add);
     }
     for (Path root : roots) {
-      solver.add(new JavaParserTypeSolver(root, PARSER.get().getParserConfiguration()));
+      try {
+        solver.add(new JavaParserTypeSolver(root, PARSER.get().getParserConfiguration()));
+      } catch (RuntimeException e) {
+        // A root that cannot be walked (files vanishing under it): resolve without it.
+        System.getLogger(Project.class.getName())
+            .log(System.Logger.Level.DEBUG, "source root skipped: " + root, e);
+      }
     }
     JavaSymbolSolver symbols = new JavaSymbolSolver(solver);
     for (Unit u : users) {
@@ -195,6 +202,10 @@ final class Project {
     }
   }
 
+  /**
+   * The directory the file's package starts in, if the directories spell the package (a file whose
+   * location disagrees with its package gives no root rather than a wrong one).
+   */
   private static java.util.Optional<Path> sourceRoot(Unit u) {
     Path dir = u.path().toAbsolutePath().normalize().getParent();
     String pkg = u.cu().getPackageDeclaration().map(p -> p.getNameAsString()).orElse("");
@@ -202,14 +213,15 @@ final class Project {
       return java.util.Optional.empty();
     }
     if (!pkg.isEmpty()) {
-      for (int i = 0; i < pkg.split("\\.", -1).length; i++) {
-        dir = dir.getParent();
-        if (dir == null) {
+      List<String> parts = List.of(pkg.split("\\.", -1));
+      for (int i = parts.size() - 1; i >= 0; i--) {
+        if (dir == null || dir.getFileName() == null || !dir.getFileName().toString().equals(parts.get(i))) {
           return java.util.Optional.empty();
         }
+        dir = dir.getParent();
       }
     }
-    return java.util.Optional.of(dir);
+    return java.util.Optional.ofNullable(dir);
   }
 
   /** The ctx4j API, from the signature stub shipped with this module. */
