@@ -17,6 +17,8 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
     return switch (command) {
       case "demo" -> Demo.run(rest, out);
+      case "lint" -> LintCommand.run(rest, out, err);
+      case "graph" -> GraphCommand.run(rest, out, err);
       case "help", "--help", "-h" -> {
         usage(out);
         yield 0;
@@ -34,6 +36,8 @@ public final class Main {
     out.println();
     out.println(
         "  demo    a request tree with a deadline and a cancel, each chain printed as it ends");
+    out.println("  lint    find lost cancels and broken chains: lint [--format text|json|sarif] PATH...");
+    out.println("  graph   draw the context flow: graph [--format dot|mermaid|html|json] PATH...");
     out.println("  test    every test of every module (what CI runs)");
     out.println("  help    this list");
   }
