@@ -101,7 +101,8 @@ public final class LintCli {
   }
 
   @Command(
-      name = "lint",
+      name = "ctx4j lint",
+      version = "ctx4j lint 0.1.0",
       mixinStandardHelpOptions = true,
       description = {
         "Finds lost cancels, broken chains, contexts in fields, blocking calls that ignore the"
@@ -147,7 +148,8 @@ public final class LintCli {
   }
 
   @Command(
-      name = "graph",
+      name = "ctx4j graph",
+      version = "ctx4j graph 0.1.0",
       mixinStandardHelpOptions = true,
       description = {
         "Draws the call graph restricted to what touches contexts: edges passed, derived (with"
