@@ -139,7 +139,8 @@ final class Api {
     }
     if (x instanceof MethodCallExpr m) {
       String n = m.getNameAsString();
-      if (n.equals("current") && m.getScope().map(s -> s.toString().endsWith("Context")).orElse(false)) {
+      if (n.equals("current")
+          && m.getScope().map(s -> s.toString().endsWith("Context")).orElse(false)) {
         return true;
       }
       return n.equals("context") && m.getArguments().isEmpty() && m.getScope().isPresent();
@@ -347,7 +348,9 @@ final class Api {
     return Optional.empty();
   }
 
-  /** Identity of syntax nodes (Node.equals compares structure: two equal-looking calls are equal). */
+  /**
+   * Identity of syntax nodes (Node.equals compares structure: two equal-looking calls are equal).
+   */
   @SuppressWarnings("ReferenceEquality")
   static boolean same(Node a, Node b) {
     return a == b;

@@ -1,33 +1,45 @@
 package dev.ctx4j.lint;
 
 import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.body.Parameter;
 import com.github.javaparser.ast.body.VariableDeclarator;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.LambdaExpr;
 import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.expr.ObjectCreationExpr;
-import com.github.javaparser.ast.body.Parameter;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * {@code blocking-without-context}: a call that blocks without regard to the context in scope;
  * golangci-lint's {@code noctx}. Each message names the ctx4j way to make the wait end with the
- * context. JDBC execution is reported only when the connection provably did not come from a
- * {@code ContextDataSource} ({@code DriverManager}, or a {@code DataSource} that is not one).
+ * context. JDBC execution is reported only when the connection provably did not come from a {@code
+ * ContextDataSource} ({@code DriverManager}, or a {@code DataSource} that is not one).
  */
 final class BlockingWithoutContextCheck implements Check {
   private static final Set<String> FUTURES =
       Set.of("Future", "CompletableFuture", "FutureTask", "ScheduledFuture", "ForkJoinTask");
   private static final Set<String> QUEUES =
       Set.of(
-          "BlockingQueue", "BlockingDeque", "TransferQueue", "LinkedBlockingQueue",
-          "ArrayBlockingQueue", "PriorityBlockingQueue", "DelayQueue", "SynchronousQueue",
-          "LinkedTransferQueue", "LinkedBlockingDeque");
+          "BlockingQueue",
+          "BlockingDeque",
+          "TransferQueue",
+          "LinkedBlockingQueue",
+          "ArrayBlockingQueue",
+          "PriorityBlockingQueue",
+          "DelayQueue",
+          "SynchronousQueue",
+          "LinkedTransferQueue",
+          "LinkedBlockingDeque");
   private static final Set<String> STATEMENTS =
       Set.of("Statement", "PreparedStatement", "CallableStatement");
   private static final Set<String> EXECUTE =
-      Set.of("execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "executeBatch",
+      Set.of(
+          "execute",
+          "executeQuery",
+          "executeUpdate",
+          "executeLargeUpdate",
+          "executeBatch",
           "executeLargeBatch");
 
   @Override
@@ -51,7 +63,8 @@ final class BlockingWithoutContextCheck implements Check {
       String c = ctx.get();
       String alternative = alternative(call, c);
       if (alternative != null) {
-        sink.report(call, call.getNameAsString() + "(..) blocks without '" + c + "': " + alternative);
+        sink.report(
+            call, call.getNameAsString() + "(..) blocks without '" + c + "': " + alternative);
       }
     }
   }
@@ -66,39 +79,72 @@ final class BlockingWithoutContextCheck implements Check {
     return switch (name) {
       case "sleep" ->
           args == 1 && (recv.equals("Thread") || recv.equals("java.lang.Thread"))
-              ? "Thread.sleep ignores cancellation; use " + c + ".sleep(duration), which returns"
-                  + " early with a ContextException when " + c + " ends"
+              ? "Thread.sleep ignores cancellation; use "
+                  + c
+                  + ".sleep(duration), which returns"
+                  + " early with a ContextException when "
+                  + c
+                  + " ends"
               : null;
       case "get" ->
           args == 0 && on && Types.isA(scope.get(), FUTURES)
-              ? "an untimed Future.get waits forever; use " + c + ".get(" + recv + "), which stops"
-                  + " waiting when " + c + " ends"
+              ? "an untimed Future.get waits forever; use "
+                  + c
+                  + ".get("
+                  + recv
+                  + "), which stops"
+                  + " waiting when "
+                  + c
+                  + " ends"
               : null;
       case "take", "put" ->
           args == (name.equals("take") ? 0 : 1) && on && Types.isA(scope.get(), QUEUES)
-              ? "wrap it as " + c + ".callInterruptibly(() -> " + call + ") so that it is"
-                  + " interrupted when " + c + " ends"
+              ? "wrap it as "
+                  + c
+                  + ".callInterruptibly(() -> "
+                  + call
+                  + ") so that it is"
+                  + " interrupted when "
+                  + c
+                  + " ends"
               : null;
       case "wait" ->
           args == 0 && (!on || !Api.isContextExpr(scope.get()))
-              ? "Object.wait() ignores " + c + "; run it inside " + c + ".callInterruptibly(..)"
-                  + " or wait for " + c + ".done() with the condition"
+              ? "Object.wait() ignores "
+                  + c
+                  + "; run it inside "
+                  + c
+                  + ".callInterruptibly(..)"
+                  + " or wait for "
+                  + c
+                  + ".done() with the condition"
               : null;
       case "await" ->
           args == 0 && on && Types.isA(scope.get(), Set.of("CountDownLatch"))
-              ? "run it inside " + c + ".callInterruptibly(..) so that it is interrupted when "
-                  + c + " ends"
+              ? "run it inside "
+                  + c
+                  + ".callInterruptibly(..) so that it is interrupted when "
+                  + c
+                  + " ends"
               : null;
       case "send" ->
           args == 2 && on && Types.isA(scope.get(), Set.of("HttpClient"))
-              ? "run it inside " + c + ".callInterruptibly(..): interrupting send aborts the"
-                  + " exchange when " + c + " ends (or use ctx4j-http's client)"
+              ? "run it inside "
+                  + c
+                  + ".callInterruptibly(..): interrupting send aborts the"
+                  + " exchange when "
+                  + c
+                  + " ends (or use ctx4j-http's client)"
               : null;
       default ->
           EXECUTE.contains(name) && on && notFromContextDataSource(scope.get())
               ? "the connection does not come from a ContextDataSource; obtain it from"
-                  + " ContextDataSource (ctx4j-jdbc) so that the statement gets " + c + "'s"
-                  + " deadline as query timeout and is cancelled when " + c + " ends"
+                  + " ContextDataSource (ctx4j-jdbc) so that the statement gets "
+                  + c
+                  + "'s"
+                  + " deadline as query timeout and is cancelled when "
+                  + c
+                  + " ends"
               : null;
     };
   }
@@ -135,7 +181,8 @@ final class BlockingWithoutContextCheck implements Check {
     }
     Expression origin = origin(statement);
     if (!(origin instanceof MethodCallExpr create)
-        || !Set.of("createStatement", "prepareStatement", "prepareCall").contains(create.getNameAsString())
+        || !Set.of("createStatement", "prepareStatement", "prepareCall")
+            .contains(create.getNameAsString())
         || create.getScope().isEmpty()) {
       return false;
     }
@@ -146,7 +193,8 @@ final class BlockingWithoutContextCheck implements Check {
       return false;
     }
     Expression source = Api.unwrap(get.getScope().get());
-    if (source.toString().equals("DriverManager") || source.toString().equals("java.sql.DriverManager")) {
+    if (source.toString().equals("DriverManager")
+        || source.toString().equals("java.sql.DriverManager")) {
       return true;
     }
     Set<String> types = Types.names(source);
@@ -155,7 +203,8 @@ final class BlockingWithoutContextCheck implements Check {
     }
     Optional<Api.Decl> d = Api.declOf(source);
     boolean wrapped =
-        d.map(x -> x.init() != null && x.init().toString().contains("ContextDataSource")).orElse(false);
+        d.map(x -> x.init() != null && x.init().toString().contains("ContextDataSource"))
+            .orElse(false);
     boolean plain = types.contains("DataSource") && d.isPresent() && d.get().init() != null;
     return (plain || source instanceof ObjectCreationExpr) && !wrapped;
   }

@@ -8,10 +8,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * {@code broken-chain}: a fresh root ({@code Context.background()} or {@code todo()}) where a context
- * is available; golangci-lint's {@code contextcheck}. Available means: a context parameter of the
- * enclosing method or lambda, or every known caller of the method (transitively) has one — then the
- * message names the nearest such caller, whose context is dropped at the call.
+ * {@code broken-chain}: a fresh root ({@code Context.background()} or {@code todo()}) where a
+ * context is available; golangci-lint's {@code contextcheck}. Available means: a context parameter
+ * of the enclosing method or lambda, or every known caller of the method (transitively) has one —
+ * then the message names the nearest such caller, whose context is dropped at the call.
  */
 final class BrokenChainCheck implements Check {
   @Override

@@ -173,7 +173,8 @@ final class CallGraph {
     int arity = c.getArguments().size();
     List<Method> byArity =
         candidates.stream()
-            .filter(m -> m.decl.getParameters().size() == arity && !m.decl.isConstructorDeclaration())
+            .filter(
+                m -> m.decl.getParameters().size() == arity && !m.decl.isConstructorDeclaration())
             .toList();
     if (byArity.size() <= 1) {
       return byArity;
@@ -193,7 +194,9 @@ final class CallGraph {
     if (owner.isPresent()) {
       String o = owner.get();
       List<Method> same =
-          byArity.stream().filter(m -> m.label.startsWith(o + "#") || m.label.contains("." + o + "#")).toList();
+          byArity.stream()
+              .filter(m -> m.label.startsWith(o + "#") || m.label.contains("." + o + "#"))
+              .toList();
       if (!same.isEmpty()) {
         return same;
       }
@@ -217,7 +220,10 @@ final class CallGraph {
         String label =
             m.getNameAsString().equals("withValue")
                 ? "withValue"
-                : m.getNameAsString() + "(" + String.join(", ", m.getArguments().stream().map(Node::toString).toList()) + ")";
+                : m.getNameAsString()
+                    + "("
+                    + String.join(", ", m.getArguments().stream().map(Node::toString).toList())
+                    + ")";
         return new Edge(caller, callee, Kind.DERIVED, label, c);
       }
       if (Api.isContextExpr(a)) {
@@ -251,7 +257,8 @@ final class CallGraph {
         boolean all =
             !cs.isEmpty()
                 && cs.stream()
-                    .allMatch(e -> e.from() != m && (e.from().ctxParam != null || in.contains(e.from())));
+                    .allMatch(
+                        e -> e.from() != m && (e.from().ctxParam != null || in.contains(e.from())));
         if (all && !isMain(m)) {
           in.add(m);
           changed = true;
@@ -272,7 +279,8 @@ final class CallGraph {
       List<Edge> path = queue.poll();
       Method at = path.isEmpty() ? m : path.get(path.size() - 1).from();
       List<Edge> cs = new ArrayList<>(callersOf(at));
-      cs.sort(Comparator.comparing((Edge e) -> e.from().id).thenComparingInt(e -> Api.line(e.site())));
+      cs.sort(
+          Comparator.comparing((Edge e) -> e.from().id).thenComparingInt(e -> Api.line(e.site())));
       for (Edge e : cs) {
         List<Edge> next = new ArrayList<>(path);
         next.add(e);

@@ -32,8 +32,8 @@ import java.util.Set;
  * Walks the statements after a context is created and tells whether every path cancels it before a
  * return or the end of its scope. Structured, path-insensitive to values: both branches of an
  * {@code if} count, a loop body may run zero times, a {@code finally} (or a try-with-resources
- * naming the variable) that cancels covers everything inside its {@code try}. Throwing is not a leak
- * (as in Go's {@code lostcancel}, which ignores panics).
+ * naming the variable) that cancels covers everything inside its {@code try}. Throwing is not a
+ * leak (as in Go's {@code lostcancel}, which ignores panics).
  */
 final class CancelFlow {
   /** Calls that end a cancellable context. */
@@ -41,8 +41,21 @@ final class CancelFlow {
 
   /** Calls that hand an argument to a holder that may outlive the method. */
   static final Set<String> STORING =
-      Set.of("add", "addFirst", "addLast", "offer", "put", "push", "set", "register", "submit",
-          "complete", "store", "accept", "onClose", "adopt");
+      Set.of(
+          "add",
+          "addFirst",
+          "addLast",
+          "offer",
+          "put",
+          "push",
+          "set",
+          "register",
+          "submit",
+          "complete",
+          "store",
+          "accept",
+          "onClose",
+          "adopt");
 
   /** What is known at a point: not yet cancelled, cancelled on every path, or unreachable. */
   enum State {
@@ -150,9 +163,12 @@ final class CancelFlow {
 
   private State tryStmt(TryStmt t, State in) {
     boolean resource =
-        t.getResources().stream().anyMatch(r -> r instanceof NameExpr n && n.getNameAsString().equals(name));
+        t.getResources().stream()
+            .anyMatch(r -> r instanceof NameExpr n && n.getNameAsString().equals(name));
     boolean finallyCancels =
-        t.getFinallyBlock().map(f -> new CancelFlow(name).statement(f, State.LIVE) == State.DONE).orElse(false);
+        t.getFinallyBlock()
+            .map(f -> new CancelFlow(name).statement(f, State.LIVE) == State.DONE)
+            .orElse(false);
     if (resource || finallyCancels) {
       return State.DONE;
     }
@@ -201,5 +217,4 @@ final class CancelFlow {
     }
     return false;
   }
-
 }

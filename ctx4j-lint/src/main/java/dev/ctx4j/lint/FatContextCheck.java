@@ -62,7 +62,9 @@ final class FatContextCheck implements Check {
   /** {@code ctx} in {@code ctx.withValue(a, b).withValue(c, d)}. */
   private static Expression chainRoot(Expression e) {
     Expression x = e;
-    while (x instanceof MethodCallExpr m && Api.DERIVE.contains(m.getNameAsString()) && m.getScope().isPresent()) {
+    while (x instanceof MethodCallExpr m
+        && Api.DERIVE.contains(m.getNameAsString())
+        && m.getScope().isPresent()) {
       x = Api.unwrap(m.getScope().get());
     }
     return x;
@@ -76,7 +78,10 @@ final class FatContextCheck implements Check {
       if (x instanceof CallableDeclaration<?> || x instanceof LambdaExpr) {
         return Optional.empty();
       }
-      if (x instanceof ForStmt || x instanceof ForEachStmt || x instanceof WhileStmt || x instanceof DoStmt) {
+      if (x instanceof ForStmt
+          || x instanceof ForEachStmt
+          || x instanceof WhileStmt
+          || x instanceof DoStmt) {
         Statement loop = (Statement) x;
         boolean declaredInside =
             Api.lookup(n, variable).map(d -> d.node().isDescendantOf(loop)).orElse(false);

@@ -23,7 +23,16 @@ import java.util.Set;
  */
 final class Graph {
   /** A drawn method or fresh root. */
-  record Node(String id, String label, String file, int line, int endLine, boolean takesContext, boolean broken, boolean root, String source) {}
+  record Node(
+      String id,
+      String label,
+      String file,
+      int line,
+      int endLine,
+      boolean takesContext,
+      boolean broken,
+      boolean root,
+      String source) {}
 
   /** A drawn edge; {@code kind} is passed, derived, dropped or root. */
   record Edge(String from, String to, String kind, String label) {
@@ -56,11 +65,29 @@ final class Graph {
       boolean hasRoots = !m.roots.isEmpty();
       boolean isBroken = hasRoots && (m.ctxParam != null || broken.contains(m));
       g.nodes.add(
-          new Node(e.getValue(), m.label, m.unit.path().toString(), m.line(), m.endLine(), m.ctxParam != null, isBroken, false, source(m)));
+          new Node(
+              e.getValue(),
+              m.label,
+              m.unit.path().toString(),
+              m.line(),
+              m.endLine(),
+              m.ctxParam != null,
+              isBroken,
+              false,
+              source(m)));
       for (MethodCallExpr r : m.roots) {
         String rid = "r" + g.nodes.size();
         g.nodes.add(
-            new Node(rid, "Context." + r.getNameAsString() + "()", m.unit.path().toString(), Api.line(r), Api.line(r), false, true, true, m.unit.line(Api.line(r)).strip()));
+            new Node(
+                rid,
+                "Context." + r.getNameAsString() + "()",
+                m.unit.path().toString(),
+                Api.line(r),
+                Api.line(r),
+                false,
+                true,
+                true,
+                m.unit.line(Api.line(r)).strip()));
         g.edges.add(new Edge(rid, e.getValue(), "root", "fresh root, line " + Api.line(r)));
       }
     }
@@ -68,7 +95,12 @@ final class Graph {
       String from = ids.get(e.from());
       String to = ids.get(e.to());
       if (from != null && to != null) {
-        g.edges.add(new Edge(from, to, e.kind().name().toLowerCase(java.util.Locale.ROOT), e.label() + ", line " + Api.line(e.site())));
+        g.edges.add(
+            new Edge(
+                from,
+                to,
+                e.kind().name().toLowerCase(java.util.Locale.ROOT),
+                e.label() + ", line " + Api.line(e.site())));
       }
     }
     return focus == null ? g : g.focus(focus);
@@ -91,21 +123,26 @@ final class Graph {
     }
     if (start.isEmpty()) {
       throw new IllegalArgumentException(
-          "focus: no method '" + focus + "' touches a context in the analysed sources (write Class#method)");
+          "focus: no method '"
+              + focus
+              + "' touches a context in the analysed sources (write Class#method)");
     }
     Set<String> keep = new LinkedHashSet<>(start);
     keep.addAll(reach(start, true));
     keep.addAll(reach(start, false));
     Graph g = new Graph();
     nodes.stream().filter(n -> keep.contains(n.id())).forEach(g.nodes::add);
-    edges.stream().filter(e -> keep.contains(e.from()) && keep.contains(e.to())).forEach(g.edges::add);
+    edges.stream()
+        .filter(e -> keep.contains(e.from()) && keep.contains(e.to()))
+        .forEach(g.edges::add);
     return g;
   }
 
   private Set<String> reach(Set<String> start, boolean forward) {
     Map<String, List<String>> adj = new HashMap<>();
     for (Edge e : edges) {
-      adj.computeIfAbsent(forward ? e.from() : e.to(), k -> new ArrayList<>()).add(forward ? e.to() : e.from());
+      adj.computeIfAbsent(forward ? e.from() : e.to(), k -> new ArrayList<>())
+          .add(forward ? e.to() : e.from());
     }
     Set<String> seen = new LinkedHashSet<>();
     Deque<String> q = new ArrayDeque<>(start);
@@ -128,8 +165,19 @@ final class Graph {
       String style =
           n.root()
               ? "shape=ellipse, color=red, fontcolor=red"
-              : n.broken() ? "color=red, penwidth=2" : n.takesContext() ? "color=\"#1f6feb\"" : "color=gray40";
-      out.println("  " + n.id() + " [label=" + dotStr(n.label()) + ", tooltip=" + dotStr(n.file() + ":" + n.line()) + ", " + style + "];");
+              : n.broken()
+                  ? "color=red, penwidth=2"
+                  : n.takesContext() ? "color=\"#1f6feb\"" : "color=gray40";
+      out.println(
+          "  "
+              + n.id()
+              + " [label="
+              + dotStr(n.label())
+              + ", tooltip="
+              + dotStr(n.file() + ":" + n.line())
+              + ", "
+              + style
+              + "];");
     }
     for (Edge e : edges) {
       String style =
@@ -139,7 +187,16 @@ final class Graph {
             case "derived" -> "color=\"#1f6feb\"";
             default -> "color=gray30";
           };
-      out.println("  " + e.from() + " -> " + e.to() + " [label=" + dotStr(e.kind() + ": " + e.label()) + ", " + style + "];");
+      out.println(
+          "  "
+              + e.from()
+              + " -> "
+              + e.to()
+              + " [label="
+              + dotStr(e.kind() + ": " + e.label())
+              + ", "
+              + style
+              + "];");
     }
     out.println("}");
   }
@@ -154,7 +211,15 @@ final class Graph {
     for (int i = 0; i < edges.size(); i++) {
       Edge e = edges.get(i);
       String arrow = e.kind().equals("dropped") ? "-.->" : "-->";
-      out.println("  " + e.from() + " " + arrow + "|\"" + mermaidText(e.kind() + ": " + e.label()) + "\"| " + e.to());
+      out.println(
+          "  "
+              + e.from()
+              + " "
+              + arrow
+              + "|\""
+              + mermaidText(e.kind() + ": " + e.label())
+              + "\"| "
+              + e.to());
       if (e.red()) {
         red.add(i);
       }
@@ -169,7 +234,10 @@ final class Graph {
       }
     }
     if (!red.isEmpty()) {
-      out.println("  linkStyle " + String.join(",", red.stream().map(String::valueOf).toList()) + " stroke:#d00,color:#d00");
+      out.println(
+          "  linkStyle "
+              + String.join(",", red.stream().map(String::valueOf).toList())
+              + " stroke:#d00,color:#d00");
     }
   }
 
@@ -190,26 +258,40 @@ final class Graph {
     for (int i = 0; i < nodes.size(); i++) {
       Node n = nodes.get(i);
       b.append(i == 0 ? "\n  " : ",\n  ")
-          .append("{\"id\": ").append(Json.str(n.id()))
-          .append(", \"label\": ").append(Json.str(n.label()))
-          .append(", \"file\": ").append(Json.str(n.file()))
-          .append(", \"line\": ").append(n.line())
-          .append(", \"endLine\": ").append(n.endLine())
-          .append(", \"takesContext\": ").append(n.takesContext())
-          .append(", \"broken\": ").append(n.broken())
-          .append(", \"root\": ").append(n.root())
-          .append(", \"source\": ").append(Json.str(n.source()))
+          .append("{\"id\": ")
+          .append(Json.str(n.id()))
+          .append(", \"label\": ")
+          .append(Json.str(n.label()))
+          .append(", \"file\": ")
+          .append(Json.str(n.file()))
+          .append(", \"line\": ")
+          .append(n.line())
+          .append(", \"endLine\": ")
+          .append(n.endLine())
+          .append(", \"takesContext\": ")
+          .append(n.takesContext())
+          .append(", \"broken\": ")
+          .append(n.broken())
+          .append(", \"root\": ")
+          .append(n.root())
+          .append(", \"source\": ")
+          .append(Json.str(n.source()))
           .append('}');
     }
     b.append("\n], \"edges\": [");
     for (int i = 0; i < edges.size(); i++) {
       Edge e = edges.get(i);
       b.append(i == 0 ? "\n  " : ",\n  ")
-          .append("{\"from\": ").append(Json.str(e.from()))
-          .append(", \"to\": ").append(Json.str(e.to()))
-          .append(", \"kind\": ").append(Json.str(e.kind()))
-          .append(", \"label\": ").append(Json.str(e.label()))
-          .append(", \"red\": ").append(e.red())
+          .append("{\"from\": ")
+          .append(Json.str(e.from()))
+          .append(", \"to\": ")
+          .append(Json.str(e.to()))
+          .append(", \"kind\": ")
+          .append(Json.str(e.kind()))
+          .append(", \"label\": ")
+          .append(Json.str(e.label()))
+          .append(", \"red\": ")
+          .append(e.red())
           .append('}');
     }
     return b.append("\n]}").toString();

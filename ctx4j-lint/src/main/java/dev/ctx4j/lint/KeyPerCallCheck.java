@@ -36,7 +36,8 @@ final class KeyPerCallCheck implements Check {
                   sink.report(
                       call,
                       "Key.named("
-                          + String.join(", ", call.getArguments().stream().map(Node::toString).toList())
+                          + String.join(
+                              ", ", call.getArguments().stream().map(Node::toString).toList())
                           + ") in "
                           + what
                           + " creates a new key on each run; keys compare by identity, so values"

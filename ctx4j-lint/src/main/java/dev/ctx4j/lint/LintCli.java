@@ -111,15 +111,19 @@ public final class LintCli {
         "Suppress one with @SuppressWarnings(\"ctx4j:<check-id>\") on the enclosing declaration."
       })
   static final class LintCommand extends Base {
-    @Option(names = "--format", defaultValue = "text", description = "text, json or sarif (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--format",
+        defaultValue = "text",
+        description = "text, json or sarif (default: ${DEFAULT-VALUE}).")
     LintFormat format = LintFormat.text;
 
     @Option(
         names = "--checks",
         split = ",",
         paramLabel = "ID",
-        description = "Only these checks: lost-cancel, broken-chain, context-in-field,"
-            + " blocking-without-context, fat-context, key-per-call, parse-error.")
+        description =
+            "Only these checks: lost-cancel, broken-chain, context-in-field,"
+                + " blocking-without-context, fat-context, key-per-call, parse-error.")
     List<String> checks = new ArrayList<>();
 
     @Override
@@ -157,13 +161,22 @@ public final class LintCli {
         "Exit code: 0 drawn, 2 usage or I/O error."
       })
   static final class GraphCommand extends Base {
-    @Option(names = "--format", defaultValue = "mermaid", description = "dot, mermaid, html or json (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--format",
+        defaultValue = "mermaid",
+        description = "dot, mermaid, html or json (default: ${DEFAULT-VALUE}).")
     GraphFormat format = GraphFormat.mermaid;
 
-    @Option(names = "--focus", paramLabel = "Class#method", description = "Only what reaches this method or is reached from it.")
+    @Option(
+        names = "--focus",
+        paramLabel = "Class#method",
+        description = "Only what reaches this method or is reached from it.")
     String focus;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here instead of standard output.")
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FILE",
+        description = "Write here instead of standard output.")
     Path output;
 
     @Override

@@ -21,9 +21,9 @@ import java.util.Optional;
 
 /**
  * {@code lost-cancel}: a context from {@code withCancel}/{@code withTimeout}/{@code withDeadline}
- * that is not cancelled (or closed) on every path and does not escape; Go's {@code lostcancel}. Also
- * a result that is never stored, and — the case {@code go vet} misses — one stored in a field that
- * nothing in the class ever cancels. Paths are walked by {@link CancelFlow}; a context that is
+ * that is not cancelled (or closed) on every path and does not escape; Go's {@code lostcancel}.
+ * Also a result that is never stored, and — the case {@code go vet} misses — one stored in a field
+ * that nothing in the class ever cancels. Paths are walked by {@link CancelFlow}; a context that is
  * returned, stored elsewhere, captured by a lambda or handed to a constructor or collection is
  * someone else's to cancel and is not reported.
  */
@@ -74,7 +74,10 @@ final class LostCancelCheck implements Check {
   private static boolean isResource(VariableDeclarator v) {
     Node decl = v.getParentNode().orElseThrow();
     return decl.getParentNode()
-        .map(p -> p instanceof TryStmt t && t.getResources().stream().anyMatch(r -> Api.same(r, decl)))
+        .map(
+            p ->
+                p instanceof TryStmt t
+                    && t.getResources().stream().anyMatch(r -> Api.same(r, decl)))
         .orElse(false);
   }
 
@@ -102,8 +105,12 @@ final class LostCancelCheck implements Check {
     } else {
       return;
     }
-    int at = Api.same(leak, block) ? block.getEnd().map(p -> p.line).orElse(Api.line(block)) : Api.line(leak);
-    int col = Api.same(leak, block) ? block.getEnd().map(p -> p.column).orElse(1) : Api.column(leak);
+    int at =
+        Api.same(leak, block)
+            ? block.getEnd().map(p -> p.line).orElse(Api.line(block))
+            : Api.line(leak);
+    int col =
+        Api.same(leak, block) ? block.getEnd().map(p -> p.column).orElse(1) : Api.column(leak);
     sink.report(
         call,
         "the context '"
@@ -135,11 +142,15 @@ final class LostCancelCheck implements Check {
 
   static boolean escapesAt(Expression use) {
     if (Api.ancestor(use, LambdaExpr.class).isPresent()
-        || Api.ancestor(use, ObjectCreationExpr.class).filter(o -> o.getAnonymousClassBody().isPresent()).isPresent()) {
+        || Api.ancestor(use, ObjectCreationExpr.class)
+            .filter(o -> o.getAnonymousClassBody().isPresent())
+            .isPresent()) {
       return true;
     }
     Node p = use.getParentNode().orElse(null);
-    if (p instanceof ReturnStmt || p instanceof VariableDeclarator || p instanceof ObjectCreationExpr) {
+    if (p instanceof ReturnStmt
+        || p instanceof VariableDeclarator
+        || p instanceof ObjectCreationExpr) {
       return true;
     }
     if (p instanceof AssignExpr a) {
@@ -186,7 +197,9 @@ final class LostCancelCheck implements Check {
         }
         Expression value = Api.unwrap(a.getValue());
         Optional<Api.Decl> local = Api.declOf(value);
-        if (local.isPresent() && local.get().kind() == Api.Decl.Kind.LOCAL && local.get().init() != null) {
+        if (local.isPresent()
+            && local.get().kind() == Api.Decl.Kind.LOCAL
+            && local.get().init() != null) {
           value = Api.unwrap(local.get().init());
         }
         if (Api.isCancellableFactory(value)) {
@@ -236,7 +249,9 @@ final class LostCancelCheck implements Check {
     }
 
     private static boolean isAssignTarget(Expression e) {
-      return e.getParentNode().map(p -> p instanceof AssignExpr a && Api.same(a.getTarget(), e)).orElse(false);
+      return e.getParentNode()
+          .map(p -> p instanceof AssignExpr a && Api.same(a.getTarget(), e))
+          .orElse(false);
     }
   }
 }

@@ -32,8 +32,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The analysed sources: every {@code .java} file under the given paths, parsed, with a symbol solver
- * attached to the files that use ctx4j (types resolve against the JDK, the ctx4j API and the
+ * The analysed sources: every {@code .java} file under the given paths, parsed, with a symbol
+ * solver attached to the files that use ctx4j (types resolve against the JDK, the ctx4j API and the
  * analysed sources themselves).
  */
 final class Project {
@@ -153,7 +153,8 @@ final class Project {
         }
       }
     }
-    return new Finding(Checks.PARSE_ERROR, file, line, col, msg + "; its other checks were skipped", null);
+    return new Finding(
+        Checks.PARSE_ERROR, file, line, col, msg + "; its other checks were skipped", null);
   }
 
   private static String firstLine(String s) {
@@ -215,7 +216,9 @@ final class Project {
     if (!pkg.isEmpty()) {
       List<String> parts = List.of(pkg.split("\\.", -1));
       for (int i = parts.size() - 1; i >= 0; i--) {
-        if (dir == null || dir.getFileName() == null || !dir.getFileName().toString().equals(parts.get(i))) {
+        if (dir == null
+            || dir.getFileName() == null
+            || !dir.getFileName().toString().equals(parts.get(i))) {
           return java.util.Optional.empty();
         }
         dir = dir.getParent();

@@ -72,7 +72,10 @@ final class Reports {
               + "}, \"fullDescription\": {\"text\": "
               + Json.str(Checks.summary(id))
               + "}, \"help\": {\"text\": "
-              + Json.str("Suppress with @SuppressWarnings(\"ctx4j:" + id + "\") on the enclosing declaration.")
+              + Json.str(
+                  "Suppress with @SuppressWarnings(\"ctx4j:"
+                      + id
+                      + "\") on the enclosing declaration.")
               + "}, \"defaultConfiguration\": {\"level\": "
               + Json.str(level(id))
               + "}}"
@@ -100,7 +103,9 @@ final class Reports {
       text = text + " ([" + f.related().message() + "](0))";
     }
     b.append(", \"message\": {\"text\": ").append(Json.str(text)).append('}');
-    b.append(", \"locations\": [").append(location(f.file(), f.line(), f.column(), null)).append(']');
+    b.append(", \"locations\": [")
+        .append(location(f.file(), f.line(), f.column(), null))
+        .append(']');
     if (f.related() != null) {
       Finding.Related r = f.related();
       b.append(", \"relatedLocations\": [")

@@ -41,7 +41,8 @@ final class Sink {
     Finding.Related r =
         related == null
             ? null
-            : new Finding.Related(unit.path(), Api.line(related), Api.column(related), relatedMessage);
+            : new Finding.Related(
+                unit.path(), Api.line(related), Api.column(related), relatedMessage);
     report(at, message, r);
   }
 

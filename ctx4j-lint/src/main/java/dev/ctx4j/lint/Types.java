@@ -53,7 +53,9 @@ final class Types {
   }
 
   private static boolean hasSolver(Node n) {
-    return n.findCompilationUnit().map(cu -> cu.containsData(Node.SYMBOL_RESOLVER_KEY)).orElse(false);
+    return n.findCompilationUnit()
+        .map(cu -> cu.containsData(Node.SYMBOL_RESOLVER_KEY))
+        .orElse(false);
   }
 
   private static void addAll(ResolvedType t, Set<String> out) {

@@ -13,8 +13,11 @@ class DogfoodTest {
   @Test
   void cliDemoAndExamples_haveNoFindings() throws Exception {
     Path demo = Path.of("..", "ctx4j-cli", "src", "main", "java");
-    assertTrue(Files.isDirectory(demo), "run from the ctx4j-lint module directory: " + demo.toAbsolutePath());
+    assertTrue(
+        Files.isDirectory(demo),
+        "run from the ctx4j-lint module directory: " + demo.toAbsolutePath());
     List<Finding> found = Checks.run(Project.load(List.of(demo)), Checks.select(List.of()));
-    assertEquals(List.of(), found, () -> "ctx4j lint on its own demo:\n" + LintHelper.describe(found));
+    assertEquals(
+        List.of(), found, () -> "ctx4j lint on its own demo:\n" + LintHelper.describe(found));
   }
 }

@@ -99,12 +99,16 @@ class LintCliTest {
     }
     String file = src.resolve("demo/Orders.java").toString();
     assertEquals(
-        file + ":9:28: lost-cancel: the context 'c' from withTimeout on line 9 is not cancelled on"
+        file
+            + ":9:28: lost-cancel: the context 'c' from withTimeout on line 9 is not cancelled on"
             + " all paths (line 11): cancel it in a finally block or open it in a"
             + " try-with-resources",
         lines.get(0));
-    assertEquals("    " + file + ":11:7: this return may be reached without cancelling it", lines.get(1));
-    assertTrue(lines.get(2).startsWith(file + ":21:5: broken-chain: Context.background() in Orders#audit"), lines.get(2));
+    assertEquals(
+        "    " + file + ":11:7: this return may be reached without cancelling it", lines.get(1));
+    assertTrue(
+        lines.get(2).startsWith(file + ":21:5: broken-chain: Context.background() in Orders#audit"),
+        lines.get(2));
     assertEquals(4, lines.size(), out);
   }
 
@@ -156,7 +160,8 @@ class LintCliTest {
     Map<?, ?> driver = assertInstanceOf(Map.class, ((Map<?, ?>) run.get("tool")).get("driver"));
     assertEquals("ctx4j-lint", driver.get("name"));
     List<?> rules = assertInstanceOf(List.class, driver.get("rules"));
-    List<Object> ruleIds = rules.stream().map(r -> ((Map<?, ?>) r).get("id")).map(Object.class::cast).toList();
+    List<Object> ruleIds =
+        rules.stream().map(r -> ((Map<?, ?>) r).get("id")).map(Object.class::cast).toList();
     assertEquals(List.copyOf(Checks.IDS), ruleIds);
     for (Object r : rules) {
       Map<?, ?> rule = (Map<?, ?>) r;
@@ -197,7 +202,9 @@ class LintCliTest {
   void graph_dot_isADigraphWithRedBrokenEdges() {
     assertEquals(0, graph("--format", "dot", src.toString()), err);
     assertTrue(out.startsWith("digraph ctx4j {"), out);
-    assertTrue(Pattern.compile("-> m\\d+ \\[label=\"dropped: [^\"]*\", color=red").matcher(out).find(), out);
+    assertTrue(
+        Pattern.compile("-> m\\d+ \\[label=\"dropped: [^\"]*\", color=red").matcher(out).find(),
+        out);
     assertTrue(out.trim().endsWith("}"));
   }
 
@@ -206,7 +213,12 @@ class LintCliTest {
     assertEquals(0, graph("--format", "json", src.toString()), err);
     Map<?, ?> doc = assertInstanceOf(Map.class, MiniJson.parse(out));
     List<?> edges = (List<?>) doc.get("edges");
-    List<Object> kinds = edges.stream().map(e -> ((Map<?, ?>) e).get("kind")).map(Object.class::cast).sorted().toList();
+    List<Object> kinds =
+        edges.stream()
+            .map(e -> ((Map<?, ?>) e).get("kind"))
+            .map(Object.class::cast)
+            .sorted()
+            .toList();
     assertEquals(List.of("derived", "dropped", "root"), kinds);
     List<?> nodes = (List<?>) doc.get("nodes");
     assertEquals(4, nodes.size(), out);
@@ -218,12 +230,16 @@ class LintCliTest {
     assertEquals(0, graph("--format", "html", "-o", page.toString(), src.toString()), err);
     String html = Files.readString(page);
     assertTrue(html.startsWith("<!DOCTYPE html>"));
-    assertFalse(html.contains("<script src") || html.contains("<link") || html.contains("@import"), "no external assets");
-    assertFalse(html.replace("http://www.w3.org/2000/svg", "").contains("http"), "no network reference");
+    assertFalse(
+        html.contains("<script src") || html.contains("<link") || html.contains("@import"),
+        "no external assets");
+    assertFalse(
+        html.replace("http://www.w3.org/2000/svg", "").contains("http"), "no network reference");
     assertTrue(html.contains("Orders#audit"));
     assertTrue(html.contains("Context.background().isDone();"), "method source is embedded");
     assertFalse(html.contains("/*GRAPH_DATA*/"), "data was inlined");
-    assertTrue(html.contains("addEventListener(\"wheel\"") && html.contains("mousedown"), "pan and zoom");
+    assertTrue(
+        html.contains("addEventListener(\"wheel\"") && html.contains("mousedown"), "pan and zoom");
   }
 
   @Test

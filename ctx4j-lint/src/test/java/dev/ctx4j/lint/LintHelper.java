@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * and nothing else.
  */
 final class LintHelper {
-  private static final Pattern MARK = Pattern.compile("//\\s*BUG:\\s*([a-z-]+)(?:\\s+\"([^\"]*)\")?");
+  private static final Pattern MARK =
+      Pattern.compile("//\\s*BUG:\\s*([a-z-]+)(?:\\s+\"([^\"]*)\")?");
 
   private final Path dir;
   private final Set<String> checks;
@@ -64,7 +65,12 @@ final class LintHelper {
     }
     Set<String> actual = new TreeSet<>();
     for (Finding f : found) {
-      actual.add(dir.relativize(f.file()).toString().replace('\\', '/') + ":" + f.line() + ": " + f.check());
+      actual.add(
+          dir.relativize(f.file()).toString().replace('\\', '/')
+              + ":"
+              + f.line()
+              + ": "
+              + f.check());
     }
     assertEquals(expected, actual, () -> "findings differ; all findings:\n" + describe(found));
     for (String[] fr : fragments) {
@@ -72,11 +78,16 @@ final class LintHelper {
           found.stream()
               .anyMatch(
                   f ->
-                      (dir.relativize(f.file()).toString().replace('\\', '/') + ":" + f.line() + ": " + f.check())
+                      (dir.relativize(f.file()).toString().replace('\\', '/')
+                                  + ":"
+                                  + f.line()
+                                  + ": "
+                                  + f.check())
                               .equals(fr[0])
                           && (f.message().contains(fr[1])
                               || (f.related() != null && f.related().message().contains(fr[1]))));
-      assertTrue(ok, () -> fr[0] + " should mention \"" + fr[1] + "\"; findings:\n" + describe(found));
+      assertTrue(
+          ok, () -> fr[0] + " should mention \"" + fr[1] + "\"; findings:\n" + describe(found));
     }
     return found;
   }
@@ -93,10 +104,23 @@ final class LintHelper {
   static String describe(List<Finding> found) {
     StringBuilder b = new StringBuilder();
     for (Finding f : found) {
-      b.append("  ").append(f.file().getFileName()).append(':').append(f.line()).append(':').append(f.column())
-          .append(": ").append(f.check()).append(": ").append(f.message()).append('\n');
+      b.append("  ")
+          .append(f.file().getFileName())
+          .append(':')
+          .append(f.line())
+          .append(':')
+          .append(f.column())
+          .append(": ")
+          .append(f.check())
+          .append(": ")
+          .append(f.message())
+          .append('\n');
       if (f.related() != null) {
-        b.append("      ").append(f.related().line()).append(": ").append(f.related().message()).append('\n');
+        b.append("      ")
+            .append(f.related().line())
+            .append(": ")
+            .append(f.related().message())
+            .append('\n');
       }
     }
     return b.toString();

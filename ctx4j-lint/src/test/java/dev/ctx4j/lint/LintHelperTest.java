@@ -15,7 +15,11 @@ class LintHelperTest {
   void markerWithoutFinding_fails() {
     LintHelper h =
         LintHelper.of(dir, "context-in-field")
-            .add("a/A.java", "package a;", "import dev.ctx4j.Context;", "class A { int x; } // BUG: context-in-field");
+            .add(
+                "a/A.java",
+                "package a;",
+                "import dev.ctx4j.Context;",
+                "class A { int x; } // BUG: context-in-field");
     assertThrows(AssertionFailedError.class, h::expectMarked);
   }
 

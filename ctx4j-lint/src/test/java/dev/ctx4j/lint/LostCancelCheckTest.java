@@ -39,7 +39,8 @@ class LostCancelCheckTest {
                     """)
             .expectMarked();
     assertEquals(9, f.get(0).related().line());
-    assertEquals("the end of its scope may be reached without cancelling it", f.get(0).related().message());
+    assertEquals(
+        "the end of its scope may be reached without cancelling it", f.get(0).related().message());
   }
 
   @Test

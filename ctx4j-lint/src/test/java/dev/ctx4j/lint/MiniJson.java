@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A strict little JSON reader for the tests: objects to maps, arrays to lists, numbers to longs. */
+/**
+ * A strict little JSON reader for the tests: objects to maps, arrays to lists, numbers to longs.
+ */
 final class MiniJson {
   private final String s;
   private int i;

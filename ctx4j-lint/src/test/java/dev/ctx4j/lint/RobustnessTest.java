@@ -49,7 +49,8 @@ class RobustnessTest {
     java.time.Duration cpu0 = cpu();
     List<Finding> found = Checks.run(Project.load(files), Checks.select(List.of()));
     java.time.Duration cpu = cpu().minus(cpu0);
-    List<Finding> other = found.stream().filter(f -> !f.check().equals(Checks.PARSE_ERROR)).toList();
+    List<Finding> other =
+        found.stream().filter(f -> !f.check().equals(Checks.PARSE_ERROR)).toList();
     System.out.println(
         "java.base: "
             + files.size()
@@ -94,7 +95,10 @@ class RobustnessTest {
       int cut = r.nextInt(bytes.length);
       Files.write(tmp.resolve("Cut" + i + ".java"), java.util.Arrays.copyOf(bytes, cut));
     }
-    Files.write(tmp.resolve("Latin1.java"), ("// caf\u00e9\n" + valid.replace("Valid", "Latin1")).getBytes(StandardCharsets.ISO_8859_1));
+    Files.write(
+        tmp.resolve("Latin1.java"),
+        ("// caf\u00e9\n" + valid.replace("Valid", "Latin1"))
+            .getBytes(StandardCharsets.ISO_8859_1));
     Files.write(tmp.resolve("Utf16.java"), valid.getBytes(StandardCharsets.UTF_16));
     Files.write(tmp.resolve("Empty.java"), new byte[0]);
     List<Finding> found;
@@ -109,9 +113,16 @@ class RobustnessTest {
                 f ->
                     f.file().getFileName().toString().equals("Latin1.java")
                         && f.check().equals("context-in-field")),
-        "seed " + seed + ": a Latin-1 file is analysed, not rejected:\n" + LintHelper.describe(found));
+        "seed "
+            + seed
+            + ": a Latin-1 file is analysed, not rejected:\n"
+            + LintHelper.describe(found));
     assertTrue(
-        found.stream().anyMatch(f -> f.file().getFileName().toString().equals("Utf16.java") && f.check().equals(Checks.PARSE_ERROR)),
+        found.stream()
+            .anyMatch(
+                f ->
+                    f.file().getFileName().toString().equals("Utf16.java")
+                        && f.check().equals(Checks.PARSE_ERROR)),
         "seed " + seed + ": a UTF-16 file does not parse as UTF-8");
   }
 
@@ -139,7 +150,9 @@ class RobustnessTest {
         ZipInputStream z = new ZipInputStream(in)) {
       ZipEntry e;
       while ((e = z.getNextEntry()) != null) {
-        if (!e.isDirectory() && e.getName().startsWith("java.base/") && e.getName().endsWith(".java")) {
+        if (!e.isDirectory()
+            && e.getName().startsWith("java.base/")
+            && e.getName().endsWith(".java")) {
           Path p = out.resolve(e.getName()).normalize();
           if (!p.startsWith(out)) {
             throw new IOException("zip entry outside the target: " + e.getName());
