@@ -36,8 +36,7 @@ public final class Main {
     out.println();
     out.println(
         "  demo    a request tree with a deadline and a cancel, each chain printed as it ends");
-    out.println(
-        "  lint    find lost cancels and broken chains: lint [--format text|json|sarif] PATH...");
+    out.println("  lint    find broken chains: lint [--format text|json|sarif] PATH...");
     out.println("  graph   draw the context flow: graph [--format dot|mermaid|html|json] PATH...");
     out.println("  test    every test of every module (what CI runs)");
     out.println("  help    this list");
