@@ -132,7 +132,7 @@ final class LostCancelCheck implements Check {
       for (NameExpr n : s.findAll(NameExpr.class)) {
         if (n.getNameAsString().equals(name)
             && Api.lookup(n, name).map(d -> Api.same(d.node(), v)).orElse(false)
-            && escapesAt(n)) {
+            && escapesAt(n, v)) {
           return true;
         }
       }
@@ -140,11 +140,9 @@ final class LostCancelCheck implements Check {
     return false;
   }
 
-  static boolean escapesAt(Expression use) {
-    if (Api.ancestor(use, LambdaExpr.class).isPresent()
-        || Api.ancestor(use, ObjectCreationExpr.class)
-            .filter(o -> o.getAnonymousClassBody().isPresent())
-            .isPresent()) {
+  /** True if this use of the variable declared at {@code decl} hands it to someone else. */
+  static boolean escapesAt(Expression use, Node decl) {
+    if (capturedBetween(use, decl)) {
       return true;
     }
     Node p = use.getParentNode().orElse(null);
@@ -163,6 +161,20 @@ final class LostCancelCheck implements Check {
         && !(p instanceof com.github.javaparser.ast.expr.BinaryExpr)
         && !(p instanceof TryStmt)
         && !(p instanceof ExpressionStmt);
+  }
+
+  /** True if a lambda or anonymous class lies between the use and the declaration. */
+  private static boolean capturedBetween(Node use, Node decl) {
+    Optional<Node> p = use.getParentNode();
+    while (p.isPresent() && !decl.isDescendantOf(p.get())) {
+      Node x = p.get();
+      if (x instanceof LambdaExpr
+          || (x instanceof ObjectCreationExpr o && o.getAnonymousClassBody().isPresent())) {
+        return true;
+      }
+      p = x.getParentNode();
+    }
+    return false;
   }
 
   /** Fields that receive a fresh cancellable context and are never cancelled in the class. */
@@ -229,7 +241,7 @@ final class LostCancelCheck implements Check {
             (use instanceof NameExpr n && n.getNameAsString().equals(name))
                 || (use instanceof FieldAccessExpr fa
                     && Api.varName(fa).filter(name::equals).isPresent());
-        if (refers && !isAssignTarget(use) && escapesAt(use)) {
+        if (refers && !isAssignTarget(use) && escapesAt(use, field)) {
           return;
         }
       }
