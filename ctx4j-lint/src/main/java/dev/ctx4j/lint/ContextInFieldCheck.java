@@ -1,5 +1,6 @@
 package dev.ctx4j.lint;
 
+import com.github.javaparser.ast.body.ClassOrInterfaceDeclaration;
 import com.github.javaparser.ast.body.FieldDeclaration;
 import com.github.javaparser.ast.body.Parameter;
 import com.github.javaparser.ast.body.RecordDeclaration;
@@ -21,10 +22,17 @@ final class ContextInFieldCheck implements Check {
     return "A Context held in an instance field: pass it as a parameter of each call instead.";
   }
 
+  /** Interface fields are implicitly static. */
+  private static boolean inInterface(FieldDeclaration f) {
+    return f.getParentNode()
+        .map(p -> p instanceof ClassOrInterfaceDeclaration c && c.isInterface())
+        .orElse(false);
+  }
+
   @Override
   public void run(Unit unit, Project project, Sink sink) {
     for (FieldDeclaration f : unit.cu().findAll(FieldDeclaration.class)) {
-      if (f.isStatic()) {
+      if (f.isStatic() || inInterface(f)) {
         continue;
       }
       for (VariableDeclarator v : f.getVariables()) {
