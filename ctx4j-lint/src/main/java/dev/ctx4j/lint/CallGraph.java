@@ -160,9 +160,11 @@ final class CallGraph {
   }
 
   private static void markOutsideCalls(Unit u, Map<String, List<Method>> byName) {
-    for (MethodCallExpr c : u.cu().findAll(MethodCallExpr.class)) {
-      for (Method m : byName.getOrDefault(c.getNameAsString(), List.of())) {
-        if (m.decl.getParameters().size() == c.getArguments().size()) {
+    for (String call : u.calls()) {
+      int slash = call.lastIndexOf('/');
+      int args = Integer.parseInt(call.substring(slash + 1));
+      for (Method m : byName.getOrDefault(call.substring(0, slash), List.of())) {
+        if (m.decl.getParameters().size() == args) {
           m.unknownCallers++;
         }
       }

@@ -2,7 +2,9 @@ package dev.ctx4j.lint;
 
 import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.ImportDeclaration;
+import com.github.javaparser.ast.expr.MethodCallExpr;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One parsed source file.
@@ -12,8 +14,10 @@ import java.nio.file.Path;
  * @param source its text
  * @param usesCtx4j true if the file can name a ctx4j type: it imports from {@code dev.ctx4j}, sits
  *     in that package, or spells a qualified {@code dev.ctx4j.} name
+ * @param calls for a file that does not use ctx4j, the {@code name/argCount} of every method call
+ *     it makes (its tree and text are dropped to bound memory); empty otherwise
  */
-record Unit(Path path, CompilationUnit cu, String source, boolean usesCtx4j) {
+record Unit(Path path, CompilationUnit cu, String source, boolean usesCtx4j, List<String> calls) {
 
   static Unit of(Path path, CompilationUnit cu, String source) {
     boolean uses =
@@ -25,7 +29,15 @@ record Unit(Path path, CompilationUnit cu, String source, boolean usesCtx4j) {
                 || source.contains("dev.ctx4j.Context")
                 || source.contains("dev.ctx4j.CancellableContext")
                 || source.contains("dev.ctx4j.Key"));
-    return new Unit(path, cu, source, uses);
+    if (uses) {
+      return new Unit(path, cu, source, true, List.of());
+    }
+    List<String> calls =
+        cu.findAll(MethodCallExpr.class).stream()
+            .map(c -> c.getNameAsString() + "/" + c.getArguments().size())
+            .distinct()
+            .toList();
+    return new Unit(path, null, "", false, calls);
   }
 
   private static boolean ctx4jImport(ImportDeclaration i) {
