@@ -6,4 +6,5 @@ module dev.ctx4j.cli {
   requires dev.ctx4j.jdbc;
   requires com.zaxxer.hikari;
   requires java.sql;
+  requires dev.ctx4j.lint;
 }

@@ -19,6 +19,8 @@ public final class Main {
       case "demo" -> Demo.run(rest, out);
       case "trace" -> TraceCommand.run(rest, out, err);
       case "bench" -> BenchCommand.run(rest, out, err);
+      case "lint" -> LintCommand.run(rest, out, err);
+      case "graph" -> GraphCommand.run(rest, out, err);
       case "help", "--help", "-h" -> {
         usage(out);
         yield 0;
@@ -39,6 +41,9 @@ public final class Main {
     out.println(
         "  trace   FILE.jfr [--format text|mermaid|dot|html]: propagation chains of a recording");
     out.println("  bench   benchmarks: ctx4j next to grpc-java and Go 1.19, one table (--full)");
+        "  demo    a request tree with a deadline and a cancel, each chain printed as it ends");
+    out.println("  lint    find broken chains: lint [--format text|json|sarif] PATH...");
+    out.println("  graph   draw the context flow: graph [--format dot|mermaid|html|json] PATH...");
     out.println("  test    every test of every module (what CI runs)");
     out.println("  help    this list");
   }
