@@ -41,7 +41,6 @@ public final class Main {
     out.println(
         "  trace   FILE.jfr [--format text|mermaid|dot|html]: propagation chains of a recording");
     out.println("  bench   benchmarks: ctx4j next to grpc-java and Go 1.19, one table (--full)");
-        "  demo    a request tree with a deadline and a cancel, each chain printed as it ends");
     out.println("  lint    find broken chains: lint [--format text|json|sarif] PATH...");
     out.println("  graph   draw the context flow: graph [--format dot|mermaid|html|json] PATH...");
     out.println("  test    every test of every module (what CI runs)");
