@@ -31,7 +31,6 @@ import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -90,33 +89,9 @@ final class DemoServices implements AutoCloseable {
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build())
             .margin(HOP_MARGIN)
             .build();
-    inventory =
-        start(
-            INVENTORY,
-            new Handler.Abstract() {
-              @Override
-              public boolean handle(Request request, Response response, Callback callback) {
-                return inventory(request, response, callback);
-              }
-            });
-    orders =
-        start(
-            ORDERS,
-            new Handler.Abstract() {
-              @Override
-              public boolean handle(Request request, Response response, Callback callback) {
-                return orders(request, response, callback);
-              }
-            });
-    gateway =
-        start(
-            GATEWAY,
-            new Handler.Abstract() {
-              @Override
-              public boolean handle(Request request, Response response, Callback callback) {
-                return gateway(request, response, callback);
-              }
-            });
+    inventory = start(INVENTORY, this::inventory);
+    orders = start(ORDERS, this::orders);
+    gateway = start(GATEWAY, this::gateway);
   }
 
   URI gatewayUri() {
@@ -174,7 +149,7 @@ final class DemoServices implements AutoCloseable {
     }
   }
 
-  private Server start(Key<String> service, Handler handler) throws Exception {
+  private Server start(Key<String> service, Request.Handler handler) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName(service.name());
     threads.setVirtualThreadsExecutor(VirtualThreads.getDefaultVirtualThreadsExecutor());
