@@ -27,6 +27,8 @@ class BenchmarksSmokeTest {
   static final Set<String> ALL =
       new TreeSet<>(
           List.of(
+              "CurrentBindingBenchmark.bindScopedValue",
+              "CurrentBindingBenchmark.bindThreadLocal",
               "FloorBenchmark.floorChild",
               "FloorBenchmark.floorChildParallel",
               "FloorBenchmark.floorUnpark",
