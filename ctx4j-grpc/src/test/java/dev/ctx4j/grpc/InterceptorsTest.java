@@ -38,6 +38,16 @@ class InterceptorsTest {
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch ended = new CountDownLatch(1);
 
+    /**
+     * Set by tests that check the status the client sees after cancelling: the handler then holds
+     * its answer until the client has its outcome. Over the in-process transport a server that
+     * answers at once (here: by throwing, which grpc closes as UNKNOWN) can otherwise close the
+     * call before the client's own cancel does, and the client sees the server's status instead.
+     */
+    final CountDownLatch clientSettled = new CountDownLatch(1);
+
+    volatile boolean holdUntilClientSettled;
+
     /** Records the bound context, then blocks until it is done. */
     String blockUntilDone() throws InterruptedException {
       Context c = Context.current();
@@ -48,6 +58,9 @@ class InterceptorsTest {
         c.await();
       } finally {
         ended.countDown();
+      }
+      if (holdUntilClientSettled) {
+        clientSettled.await(WAIT.toSeconds(), TimeUnit.SECONDS);
       }
       c.throwIfDone();
       return "unreachable";
@@ -77,6 +90,12 @@ class InterceptorsTest {
     return out;
   }
 
+  private static String describe(StatusRuntimeException sre) {
+    java.io.StringWriter w = new java.io.StringWriter();
+    sre.printStackTrace(new java.io.PrintWriter(w));
+    return sre.getStatus() + "\n" + w;
+  }
+
   private static Throwable failure(CompletableFuture<?> f) throws Exception {
     try {
       f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -94,6 +113,7 @@ class InterceptorsTest {
     try (Endpoint e =
         Endpoint.start(
             transport, Context.background(), Wire.service(req -> seen.blockUntilDone(), null))) {
+      seen.holdUntilClientSettled = true;
       CancellableContext client = Context.background().withCancel();
       CompletableFuture<String> result = callAsync(client, e);
       assertTrue(seen.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS));
@@ -108,7 +128,8 @@ class InterceptorsTest {
       assertEquals(Status.Code.CANCELLED, cause.status().getCode());
 
       StatusRuntimeException sre = assertInstanceOf(StatusRuntimeException.class, failure(result));
-      assertEquals(Status.Code.CANCELLED, sre.getStatus().getCode());
+      seen.clientSettled.countDown();
+      assertEquals(Status.Code.CANCELLED, sre.getStatus().getCode(), () -> describe(sre));
       assertSame(why, sre.getStatus().getCause(), "the client sees its own cause");
     }
   }
@@ -204,6 +225,7 @@ class InterceptorsTest {
     try (Endpoint e =
         Endpoint.start(
             transport, Context.background(), Wire.service(req -> seen.blockUntilDone(), null))) {
+      seen.holdUntilClientSettled = true;
       CancellableContext explicit = Context.background().withCancel();
       CompletableFuture<String> result = new CompletableFuture<>();
       Thread.ofVirtual()
@@ -226,7 +248,8 @@ class InterceptorsTest {
       explicit.cancel();
       assertTrue(seen.context().await(WAIT));
       StatusRuntimeException sre = assertInstanceOf(StatusRuntimeException.class, failure(result));
-      assertEquals(Status.Code.CANCELLED, sre.getStatus().getCode());
+      seen.clientSettled.countDown();
+      assertEquals(Status.Code.CANCELLED, sre.getStatus().getCode(), () -> describe(sre));
     }
   }
 
