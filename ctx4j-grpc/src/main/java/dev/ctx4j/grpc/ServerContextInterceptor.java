@@ -2,6 +2,9 @@ package dev.ctx4j.grpc;
 
 import dev.ctx4j.CancellableContext;
 import dev.ctx4j.Context;
+import dev.ctx4j.ContextException;
+import dev.ctx4j.DeadlineExceededException;
+import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -32,6 +35,14 @@ import java.util.concurrent.TimeoutException;
  *   <li>with a plain cancel once the call has completed, as Go's HTTP server does after the handler
  *       returns.
  * </ul>
+ *
+ * <p>A handler that gives up because the call's context ended, by throwing the context's exception
+ * ({@code throwIfDone()}, {@code sleep}, a JDBC or HTTP call through ctx4j) or by passing it to
+ * {@code responseObserver.onError}, closes the call with {@link Status#DEADLINE_EXCEEDED} or {@link
+ * Status#CANCELLED} (the exception as the status's cause) instead of grpc's {@code UNKNOWN}
+ * "Application error processing RPC": the client, and whoever reads the server's logs and metrics,
+ * sees why the call ended. Any other exception, or one thrown after the handler closed the call
+ * itself, is left to grpc as before.
  *
  * <p>To tell a client's cancel from a lost connection the transport's status is needed, which only
  * a stream tracer sees: register {@link #streamTracerFactory()} on the same server. Without it the
@@ -99,14 +110,84 @@ public final class ServerContextInterceptor implements ServerInterceptor {
     CancellableContext ctx =
         FromGrpc.bridge(
             io.grpc.Context.current(), lifetime, (c, g) -> endCall(c, g, tracer, slackNanos));
-    Start<ReqT, RespT> start = new Start<>(call, headers, next);
+    ClosingCall<ReqT, RespT> closing = new ClosingCall<>(call, ctx);
+    Start<ReqT, RespT> start = new Start<>(closing, headers, next);
     try {
       ctx.run(start);
+    } catch (ContextException e) {
+      if (closing.closeFor(e)) {
+        return new ServerCall.Listener<>() {};
+      }
+      throw e;
     } catch (RuntimeException | Error e) {
       ctx.cancel(e);
       throw e;
     }
-    return new BoundListener<>(start.listener, ctx, tracer, slackNanos);
+    return new BoundListener<>(start.listener, closing, tracer, slackNanos);
+  }
+
+  /**
+   * The status a call closes with when its handler threw the exception of the ended {@code ctx}.
+   */
+  static Status statusFor(Context ctx, ContextException thrown) {
+    Status code =
+        ctx.err() instanceof DeadlineExceededException
+            ? Status.DEADLINE_EXCEEDED
+            : Status.CANCELLED;
+    return code.withDescription("ctx4j: the call's context ended: " + thrown.getMessage())
+        .withCause(thrown);
+  }
+
+  /** The call as the handler sees it: remembers a close, so the interceptor never closes twice. */
+  private static final class ClosingCall<ReqT, RespT>
+      extends ForwardingServerCall.SimpleForwardingServerCall<ReqT, RespT> {
+    final CancellableContext ctx;
+    private volatile boolean closed;
+
+    ClosingCall(ServerCall<ReqT, RespT> call, CancellableContext ctx) {
+      super(call);
+      this.ctx = ctx;
+    }
+
+    /**
+     * Closes as asked, except that grpc's {@code UNKNOWN} for the ended context's own exception
+     * ({@code responseObserver.onError(e)} gives {@code Status.fromThrowable(e)}) is told as what
+     * it is.
+     */
+    @Override
+    public void close(Status status, Metadata trailers) {
+      closed = true;
+      Status told = status;
+      if (status.getCode() == Status.Code.UNKNOWN
+          && status.getCause() instanceof ContextException thrown
+          && ctx.isDone()) {
+        told = statusFor(ctx, thrown);
+      }
+      super.close(told, trailers);
+    }
+
+    /**
+     * Closes the call for a handler that threw {@code thrown} because the call's context ended;
+     * returns false (closing nothing) if the context is live or the handler closed the call.
+     */
+    boolean closeFor(ContextException thrown) {
+      if (!ctx.isDone() || closed) {
+        return false;
+      }
+      close(statusFor(ctx, thrown), new Metadata());
+      return true;
+    }
+
+    /** Runs a listener callback with the context bound, closing the call as above. */
+    void run(Runnable callback) {
+      try {
+        ctx.run(callback);
+      } catch (ContextException e) {
+        if (!closeFor(e)) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Ends a call's context from its grpc context's cancellation. */
@@ -169,34 +250,36 @@ public final class ServerContextInterceptor implements ServerInterceptor {
   /** Binds the call's context around every callback; ends it when the call is over. */
   private static final class BoundListener<ReqT> extends ServerCall.Listener<ReqT> {
     private final ServerCall.Listener<ReqT> delegate;
+    private final ClosingCall<ReqT, ?> call;
     private final CancellableContext ctx;
     private final StatusTracer tracer;
     private final long slackNanos;
 
     BoundListener(
         ServerCall.Listener<ReqT> delegate,
-        CancellableContext ctx,
+        ClosingCall<ReqT, ?> call,
         StatusTracer tracer,
         long slackNanos) {
       this.delegate = delegate;
-      this.ctx = ctx;
+      this.call = call;
+      this.ctx = call.ctx;
       this.tracer = tracer;
       this.slackNanos = slackNanos;
     }
 
     @Override
     public void onMessage(ReqT message) {
-      ctx.run(() -> delegate.onMessage(message));
+      call.run(() -> delegate.onMessage(message));
     }
 
     @Override
     public void onHalfClose() {
-      ctx.run(delegate::onHalfClose);
+      call.run(delegate::onHalfClose);
     }
 
     @Override
     public void onReady() {
-      ctx.run(delegate::onReady);
+      call.run(delegate::onReady);
     }
 
     @Override

@@ -41,8 +41,9 @@ class InterceptorsTest {
     /**
      * Set by tests that check the status the client sees after cancelling: the handler then holds
      * its answer until the client has its outcome. Over the in-process transport a server that
-     * answers at once (here: by throwing, which grpc closes as UNKNOWN) can otherwise close the
-     * call before the client's own cancel does, and the client sees the server's status instead.
+     * answers at once (here: by throwing the context's exception, which closes as CANCELLED) can
+     * close the call before the client's own cancel does, and the client sees the server's status
+     * instead.
      */
     final CountDownLatch clientSettled = new CountDownLatch(1);
 
@@ -272,8 +273,94 @@ class InterceptorsTest {
       assertTrue(server.await(WAIT));
       assertSame(shutdown, server.cause());
       assertFalse(client.isDone(), "the client's context is its own");
-      assertInstanceOf(StatusRuntimeException.class, failure(result)); // the handler threw
+      StatusRuntimeException sre = assertInstanceOf(StatusRuntimeException.class, failure(result));
+      assertEquals(Status.Code.CANCELLED, sre.getStatus().getCode(), () -> describe(sre));
+      assertTrue(sre.getStatus().getDescription().startsWith("ctx4j:"), () -> describe(sre));
       client.cancel();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void handlerThrowsTheCallContextsDeadline_clientSeesDeadlineExceeded_notUnknown(
+      Transport transport) throws Exception {
+    Seen seen = new Seen();
+    CancellableContext lifetime = Context.background().withTimeout(Duration.ofMillis(200));
+    try (Endpoint e =
+        Endpoint.start(transport, lifetime, Wire.service(req -> seen.blockUntilDone(), null))) {
+      CompletableFuture<String> result = callAsync(Context.background(), e); // no client deadline
+
+      StatusRuntimeException sre = assertInstanceOf(StatusRuntimeException.class, failure(result));
+
+      assertInstanceOf(DeadlineExceededException.class, seen.context().err());
+      assertEquals(Status.Code.DEADLINE_EXCEEDED, sre.getStatus().getCode(), () -> describe(sre));
+      assertTrue(sre.getStatus().getDescription().startsWith("ctx4j:"), () -> describe(sre));
+    } finally {
+      lifetime.cancel();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void handlerLetsTheCallContextsExceptionEscape_clientSeesCancelled_notUnknown(Transport transport)
+      throws Exception {
+    CancellableContext lifetime = Context.background().withCancel();
+    CountDownLatch entered = new CountDownLatch(1);
+    io.grpc.BindableService escaping =
+        () ->
+            io.grpc.ServerServiceDefinition.builder("ctx4j.test.Echo")
+                .addMethod(
+                    Wire.UNARY,
+                    io.grpc.stub.ServerCalls.asyncUnaryCall(
+                        (String req, io.grpc.stub.StreamObserver<String> out) -> {
+                          if (Wire.WARM_UP.equals(req)) {
+                            out.onNext(req);
+                            out.onCompleted();
+                            return;
+                          }
+                          entered.countDown();
+                          Context c = Context.current();
+                          try {
+                            c.await();
+                          } catch (InterruptedException ie) {
+                            Thread.currentThread().interrupt();
+                          }
+                          c.throwIfDone(); // escapes the handler: grpc alone would say UNKNOWN
+                        }))
+                .build();
+    try (Endpoint e = Endpoint.start(transport, lifetime, escaping)) {
+      CompletableFuture<String> result = callAsync(Context.background(), e);
+      assertTrue(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+
+      lifetime.cancel();
+
+      StatusRuntimeException sre = assertInstanceOf(StatusRuntimeException.class, failure(result));
+      assertEquals(Status.Code.CANCELLED, sre.getStatus().getCode(), () -> describe(sre));
+      assertTrue(sre.getStatus().getDescription().startsWith("ctx4j:"), () -> describe(sre));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void handlerThrowsAnotherContextsException_whileTheCallIsLive_isLeftToGrpc(Transport transport)
+      throws Exception {
+    try (Endpoint e =
+        Endpoint.start(
+            transport,
+            Context.background(),
+            Wire.service(
+                req -> {
+                  CancellableContext own = Context.background().withCancel();
+                  own.cancel();
+                  own.throwIfDone(); // not the call's context: an application error
+                  return "unreachable";
+                },
+                null))) {
+      StatusRuntimeException sre =
+          assertInstanceOf(
+              StatusRuntimeException.class, failure(callAsync(Context.background(), e)));
+
+      assertEquals(Status.Code.UNKNOWN, sre.getStatus().getCode(), () -> describe(sre));
     }
   }
 }
