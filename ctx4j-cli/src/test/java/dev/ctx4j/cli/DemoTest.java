@@ -1,6 +1,8 @@
 package dev.ctx4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ctx4j.cli.Demo.Outcome;
@@ -8,11 +10,19 @@ import dev.ctx4j.observe.ContextTree;
 import dev.ctx4j.observe.ContextTree.Chain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,6 +149,48 @@ class DemoTest {
     } finally {
       browser.quit();
     }
+  }
+
+  @Test
+  void serve_showsTheDemosChainsOnLoopback_untilStopped() throws Exception {
+    CountDownLatch stop = new CountDownLatch(1);
+    CompletableFuture<URI> started = new CompletableFuture<>();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    Thread server =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    DemoServe.serveUntil(out, stop, started::complete);
+                  } catch (Exception e) {
+                    started.completeExceptionally(e);
+                  }
+                });
+    URI uri = started.get(30, TimeUnit.SECONDS);
+    HttpClient http = HttpClient.newHttpClient();
+    try {
+      assertEquals("127.0.0.1", uri.getHost());
+      assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("live debug page: " + uri));
+      HttpResponse<String> chains =
+          http.send(
+              HttpRequest.newBuilder(uri.resolve("/chains.json")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, chains.statusCode());
+      assertTrue(chains.body().contains("withValue(inventory)"), chains.body());
+      HttpResponse<String> page =
+          http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, page.statusCode());
+      assertTrue(page.body().contains("<svg"), "the live page draws the tree");
+    } finally {
+      stop.countDown();
+    }
+    server.join(Duration.ofSeconds(10));
+    assertFalse(server.isAlive(), "serve returns once stopped");
+    assertThrows(
+        java.net.ConnectException.class,
+        () -> http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()),
+        "the port is closed after serve returns");
   }
 
   @Test
