@@ -9,11 +9,12 @@ import java.util.function.Supplier;
  * The stage behind {@link Context#done()}: completes with null when the context is done; every way
  * for a caller to complete, fail or cancel it throws {@link UnsupportedOperationException}.
  * Dependents it creates are plain futures.
+ *
+ * <p>A context that can never be done gives each {@code done()} caller a fresh stage that never
+ * completes (S23): a shared one would keep every dependent ever attached to it for the life of the
+ * process.
  */
 final class DoneStage extends CompletableFuture<Void> {
-  /** Shared by every context that can never be done: completes never, retains nothing (S23). */
-  static final DoneStage NEVER = new DoneStage();
-
   void signal() {
     super.complete(null);
   }

@@ -177,7 +177,7 @@ abstract sealed class Node extends Link implements Context
   @Override
   public CompletionStage<Void> done() {
     CancelNode s = scope();
-    return s == null ? DoneStage.NEVER : s.doneStage();
+    return s == null ? new DoneStage() : s.doneStage(); // never done: a stage of the caller's own
   }
 
   // ---- waiting -----------------------------------------------------------------------------

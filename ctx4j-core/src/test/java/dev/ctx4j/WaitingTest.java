@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -216,17 +217,29 @@ class WaitingTest {
   }
 
   @Test
-  void s23_neverDoneContextsShareOneStageThatNeverCompletes() {
-    CompletionStage<Void> stage = Context.background().done();
-    for (Context c :
+  void s23_neverDoneContextsGiveAStageThatNeverCompletes_andRetainNothingAttachedToIt() {
+    List<Context> neverDone =
         List.of(
             Context.background(),
             Context.todo(),
             Context.background().withValue(Key.named("k"), 1),
-            Context.background().withCancel().withoutCancel())) {
-      assertSame(stage, c.done(), c + ": no allocation per call");
+            Context.background().withCancel().withoutCancel());
+    for (Context c : neverDone) {
+      CompletionStage<Void> stage = c.done();
+      assertFalse(stage.toCompletableFuture().isDone(), c::toString);
+      Runnable fn = new Runnable() { // a class of its own, so the weak reference is exact
+            @Override
+            public void run() {}
+          };
+      WeakReference<Runnable> ref = new WeakReference<>(fn);
+      c.done().thenRun(fn); // the caller drops the stage: nothing may keep fn
+      fn = null;
+      assertTrue(AfterDoneTest.awaitCleared(ref), c + ": done() kept a dependent");
+      assertThrows(
+          UnsupportedOperationException.class,
+          () -> stage.toCompletableFuture().complete(null),
+          c + ": read-only even when never done");
     }
-    assertFalse(stage.toCompletableFuture().isDone());
   }
 
   @Test
