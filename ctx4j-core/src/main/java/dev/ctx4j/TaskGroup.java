@@ -39,11 +39,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *       #close()} until it returns: the group cannot stop a thread, only ask it to stop.
  * </ul>
  *
- * <p>Thread-safe: tasks may fork more tasks into their own group. Calling {@link #join()} or {@link
- * #close()} from one of the group's own tasks waits for that task itself and never returns.
+ * <p>Thread-safe: tasks may fork more tasks into their own group. {@link #join()} and {@link
+ * #close()} called from one of the group's own tasks would wait for that very task and never
+ * return, so they throw {@link IllegalStateException} there instead.
  */
 public final class TaskGroup implements AutoCloseable {
   private static final ThreadFactory VIRTUAL = Thread.ofVirtual().name("ctx4j-task-", 0).factory();
+
+  /** The group whose task this thread runs (each task has a thread of its own), else null. */
+  private static final ThreadLocal<TaskGroup> RUNNING = new ThreadLocal<>();
 
   private final CancellableContext ctx;
   private final int limit;
@@ -144,9 +148,11 @@ public final class TaskGroup implements AutoCloseable {
    * @throws ExecutionException whose cause is the first exception a task threw
    * @throws InterruptedException if this thread is interrupted (checked first); the group is then
    *     cancelled and every task has ended before this is thrown
+   * @throws IllegalStateException if called from one of this group's own tasks
    */
   @SuppressWarnings("InterruptedInCatchBlock") // clearing is intended: the exception reports it
   public void join() throws ExecutionException, InterruptedException {
+    refuseFromOwnTask("join()");
     try {
       if (Thread.interrupted()) {
         throw new InterruptedException();
@@ -170,11 +176,23 @@ public final class TaskGroup implements AutoCloseable {
    * Cancels {@link #context()} and waits for every task to end. Failures are not reported (use
    * {@link #join()}). Waits even if this thread is interrupted, and keeps the interrupt status.
    * After {@link #join()} this does nothing.
+   *
+   * @throws IllegalStateException if called from one of this group's own tasks
    */
   @Override
   public void close() {
+    refuseFromOwnTask("close()");
     ctx.cancel();
     awaitIdleUninterruptibly();
+  }
+
+  private void refuseFromOwnTask(String what) {
+    if (RUNNING.get() == this) {
+      throw new IllegalStateException(
+          what
+              + " from one of the group's own tasks would wait for that task itself; join or close"
+              + " the group from the thread that created it");
+    }
   }
 
   @Override
@@ -317,9 +335,11 @@ public final class TaskGroup implements AutoCloseable {
     }
 
     void runOnGroupThread() {
+      RUNNING.set(group);
       try {
         super.run();
       } finally {
+        RUNNING.remove();
         group.taskEnded();
       }
     }

@@ -729,4 +729,32 @@ class TaskGroupTest {
     Thread.State s = t.getState();
     return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
   }
+
+  @Test
+  void joinOrCloseFromTheGroupsOwnTask_throwsInsteadOfWaitingForItself() throws Exception {
+    TaskGroup group = TaskGroup.open(Context.background());
+    Future<String> joining =
+        group.fork(
+            ctx -> {
+              IllegalStateException e = assertThrows(IllegalStateException.class, group::join);
+              assertTrue(e.getMessage().contains("own tasks"), e.getMessage());
+              assertThrows(IllegalStateException.class, group::close);
+              return "refused";
+            });
+    assertEquals("refused", joining.get(10, TimeUnit.SECONDS));
+    assertFalse(group.context().isDone(), "the refused calls cancelled nothing");
+
+    Future<Boolean> nested = // a task may join a group of its own making
+        group.fork(
+            ctx -> {
+              try (TaskGroup own = TaskGroup.open(ctx)) {
+                own.fork(c -> "child");
+                own.join();
+              }
+              return true;
+            });
+    assertTrue(nested.get(10, TimeUnit.SECONDS));
+    group.join(); // from its creator: fine
+    assertTrue(group.context().isDone());
+  }
 }
