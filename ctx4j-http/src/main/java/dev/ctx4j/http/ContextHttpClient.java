@@ -92,7 +92,7 @@ public final class ContextHttpClient {
       throws IOException, InterruptedException {
     CompletableFuture<HttpResponse<T>> f = sendAsync(ctx, request, handler);
     try {
-      return f.get();
+      return ctx.get(f); // parks on the context too, so a cancel's chain shows this thread woken
     } catch (InterruptedException e) {
       f.cancel(true);
       throw e;

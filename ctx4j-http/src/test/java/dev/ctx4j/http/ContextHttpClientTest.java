@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -178,6 +179,38 @@ class ContextHttpClientTest {
       assertSame(why, e.getCause().getCause());
       // The exchange really ended on the wire: the server saw its client go away.
       assertInstanceOf(ClientDisconnectedException.class, app.cause.get(20, SECONDS));
+    }
+  }
+
+  @Test
+  void send_parksOnTheContext_soACancelsChainShowsTheSenderWoken() throws Exception {
+    Server app = new Server(false);
+    ContextHttpClient client = ContextHttpClient.wrap(jdk);
+    try (TestServer s = TestServer.start(app);
+        CancellableContext ctx = Context.background().withCancel()) {
+      CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+      Thread.ofVirtual()
+          .name("ctx4j-test-sender")
+          .start(
+              () -> {
+                try {
+                  client.send(ctx, get(s), HttpResponse.BodyHandlers.ofString());
+                  outcome.complete(null);
+                } catch (Throwable t) {
+                  outcome.complete(t);
+                }
+              });
+      assertTrue(app.entered.await(10, SECONDS));
+      long end = System.nanoTime() + SECONDS.toNanos(10);
+      while (!dev.ctx4j.Tracing.waitersOf(ctx).contains("ctx4j-test-sender")
+          && System.nanoTime() - end < 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L); // no hook marks "parked"
+      }
+      assertEquals(List.of("ctx4j-test-sender"), dev.ctx4j.Tracing.waitersOf(ctx));
+
+      ctx.cancel();
+
+      assertInstanceOf(ContextCancelledException.class, outcome.get(10, SECONDS));
     }
   }
 
