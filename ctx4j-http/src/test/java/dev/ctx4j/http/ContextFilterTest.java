@@ -643,26 +643,6 @@ class ContextFilterTest {
     }
   }
 
-  /** Without Jetty's request, the container's AsyncListener.onError is what reports the reset. */
-  @Test
-  void servletApiOnly_async_http2Reset_cancelledThroughOnError() throws Exception {
-    Async servlet = new Async(0);
-    Returned returned = new Returned();
-    try (FilterServer server =
-        FilterServer.with(servlet)
-            .filter(ContextFilter.builder().servletApiOnly().build())
-            .outer(returned)
-            .start()) {
-      Stream stream = h2Get(server, "/async", HttpFields.EMPTY);
-      servlet.async.get(10, SECONDS);
-      assertTrue(returned.returned.await(10, SECONDS));
-      Context ctx = servlet.ctx.get();
-      reset(stream);
-      assertTrue(ctx.await(Duration.ofSeconds(30)));
-      assertInstanceOf(ClientDisconnectedException.class, ctx.cause());
-    }
-  }
-
   @Test
   void async_containerTimeout_cancelledWithTimeoutCause() throws Exception {
     Async servlet = new Async(50);

@@ -35,6 +35,8 @@ class ContextFilterWithoutJettyTest {
     final Map<String, String> headers = new HashMap<>();
     final List<String> calls = new ArrayList<>();
     InvocationHandler onDoFilter;
+    Object asyncContext; // a request: its AsyncContext once "started"
+    final List<Object> listeners = new ArrayList<>(); // an AsyncContext: its listeners
 
     @Override
     public Object invoke(Object proxy, Method m, Object[] a) throws Throwable {
@@ -53,7 +55,9 @@ class ContextFilterWithoutJettyTest {
               });
           yield Collections.enumeration(values);
         }
-        case "isAsyncStarted" -> false;
+        case "isAsyncStarted" -> asyncContext != null;
+        case "getAsyncContext" -> asyncContext;
+        case "addListener" -> listeners.add(a[0]);
         case "getInitParameterNames" -> Collections.emptyEnumeration();
         case "getFilterName" -> "ctx4j";
         case "doFilter" -> onDoFilter.invoke(proxy, m, a);
@@ -146,6 +150,82 @@ class ContextFilterWithoutJettyTest {
       assertEquals(
           "dev.ctx4j.http.ServerStoppedException",
           contextType.getMethod("cause").invoke(lifetime).getClass().getName());
+    }
+  }
+
+  /**
+   * Asynchronous requests off Jetty: the context outlives the dispatch, and the AsyncListener the
+   * filter registers ends it — onError with an IOException as a client disconnect, another error as
+   * itself, onComplete plainly. (On Jetty an HTTP/2 reset does not reliably reach onError, so the
+   * container is faked here.)
+   */
+  @Test
+  void noEe10Classes_async_listenerEndsContext() throws Exception {
+    try (URLClassLoader loader = withoutEe10()) {
+      Class<?> filterType = loader.loadClass("dev.ctx4j.http.ContextFilter");
+      Class<?> contextType = loader.loadClass("dev.ctx4j.Context");
+      Class<?> listenerType = loader.loadClass("jakarta.servlet.AsyncListener");
+      Class<?> eventType = loader.loadClass("jakarta.servlet.AsyncEvent");
+      Class<?> asyncType = loader.loadClass("jakarta.servlet.AsyncContext");
+      Object filter = filterType.getConstructor().newInstance();
+      filterType
+          .getMethod("init", loader.loadClass("jakarta.servlet.FilterConfig"))
+          .invoke(filter, proxy(loader, "jakarta.servlet.FilterConfig", new Fake()));
+      Method doFilter =
+          filterType.getMethod(
+              "doFilter",
+              loader.loadClass("jakarta.servlet.ServletRequest"),
+              loader.loadClass("jakarta.servlet.ServletResponse"),
+              loader.loadClass("jakarta.servlet.FilterChain"));
+      Method isDone = contextType.getMethod("isDone");
+      Method cause = contextType.getMethod("cause");
+
+      for (Throwable error :
+          new Throwable[] {
+            new java.io.IOException("stream reset"), new IllegalStateException("app failed"), null
+          }) {
+        Fake async = new Fake();
+        Object asyncContext = proxy(loader, "jakarta.servlet.AsyncContext", async);
+        Fake request = new Fake();
+        Fake chain = new Fake();
+        Object[] seen = new Object[1];
+        chain.onDoFilter =
+            (p, m, a) -> {
+              seen[0] = contextType.getMethod("current").invoke(null);
+              request.asyncContext = asyncContext; // the servlet called startAsync()
+              return null;
+            };
+        doFilter.invoke(
+            filter,
+            proxy(loader, "jakarta.servlet.http.HttpServletRequest", request),
+            proxy(loader, "jakarta.servlet.http.HttpServletResponse", new Fake()),
+            proxy(loader, "jakarta.servlet.FilterChain", chain));
+        assertFalse((Boolean) isDone.invoke(seen[0]), "lives after the dispatch returned");
+        assertEquals(1, async.listeners.size());
+        Object listener = async.listeners.get(0);
+        if (error != null) {
+          Object event =
+              eventType.getConstructor(asyncType, Throwable.class).newInstance(asyncContext, error);
+          listenerType.getMethod("onError", eventType).invoke(listener, event);
+          assertTrue((Boolean) isDone.invoke(seen[0]));
+          Throwable c = (Throwable) cause.invoke(seen[0]);
+          if (error instanceof java.io.IOException) {
+            assertEquals("dev.ctx4j.http.ClientDisconnectedException", c.getClass().getName());
+            assertTrue(c.getCause() == error);
+          } else {
+            assertTrue(c == error, "another error is the cause itself");
+          }
+        }
+        Object done = eventType.getConstructor(asyncType).newInstance(asyncContext);
+        listenerType.getMethod("onComplete", eventType).invoke(listener, done);
+        assertTrue((Boolean) isDone.invoke(seen[0]));
+        if (error == null) {
+          assertTrue(
+              cause.invoke(seen[0]) == contextType.getMethod("err").invoke(seen[0]),
+              "onComplete: plain cancel");
+        }
+      }
+      filterType.getMethod("destroy").invoke(filter);
     }
   }
 }
