@@ -39,7 +39,7 @@ public final class RequestContextHandler extends Handler.Wrapper {
   public static final String ATTRIBUTE = RequestContextHandler.class.getName() + ".context";
 
   /** Elapsed time since the headers arrived beyond this is taken for an unset time stamp. */
-  private static final long MAX_QUEUED_NANOS = 3_600_000_000_000L; // one hour
+  static final long MAX_QUEUED_NANOS = 3_600_000_000_000L; // one hour
 
   private final Context parent;
   private final DeadlineHeaders headers;
@@ -199,7 +199,20 @@ public final class RequestContextHandler extends Handler.Wrapper {
   }
 
   private DisconnectWatcher.Watch watchIfHttp1(Request request, CancellableContext ctx) {
-    DisconnectWatcher w = watcher;
+    return watchHttp1(
+        watcher,
+        request,
+        () ->
+            ctx.cancel(new ClientDisconnectedException("the client closed the connection", null)));
+  }
+
+  /**
+   * Watches {@code request}'s connection with {@code w} (may be null: nothing is watched) if it is
+   * an HTTP/1.x request without a body on a plain TCP endpoint; {@code onGone} runs on the
+   * watcher's thread when the client closes it. Null when nothing is watched. Shared with {@link
+   * ContextFilter}.
+   */
+  static DisconnectWatcher.Watch watchHttp1(DisconnectWatcher w, Request request, Runnable onGone) {
     if (w == null) {
       return null;
     }
@@ -215,10 +228,7 @@ public final class RequestContextHandler extends Handler.Wrapper {
       return null;
     }
     SocketChannel channel = socketEndPoint.getChannel();
-    return w.watch(
-        channel,
-        () ->
-            ctx.cancel(new ClientDisconnectedException("the client closed the connection", null)));
+    return w.watch(channel, onGone);
   }
 
   private static boolean hasBody(Request request) {
