@@ -268,8 +268,11 @@ class TaskGroupTest {
     group.fork(
         ctx -> {
           started.countDown();
-          ctx.await();
-          taskFinished.set(true);
+          try {
+            ctx.await(); // ends by the cancel, or by the group's interrupt (whichever comes first)
+          } finally {
+            taskFinished.set(true);
+          }
           return null;
         });
     started.await();
