@@ -1,6 +1,7 @@
 package dev.ctx4j;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A typed key for {@link Context#withValue}. Keys compare by identity: two keys made with the same
@@ -13,10 +14,24 @@ import java.util.Objects;
  */
 @SuppressWarnings("UnusedTypeParameter") // T types the values bound with this key
 public final class Key<T> {
+  /** Counts the keys made so far; each key's number is spread into {@link #hash}. */
+  private static final AtomicInteger MADE = new AtomicInteger();
+
   private final String name;
+
+  /**
+   * The key's number times 2^32/phi (Fibonacci hashing): consecutive keys land far apart. The low
+   * bits place the key in a {@link ValueNode} index table, the top six bits pick its {@link #bit}.
+   */
+  final int hash;
+
+  /** This key's one bit in a {@link ValueNode}'s key filter. */
+  final long bit;
 
   private Key(String name) {
     this.name = name;
+    this.hash = MADE.getAndIncrement() * 0x9E3779B9;
+    this.bit = 1L << (hash >>> 26);
   }
 
   /**

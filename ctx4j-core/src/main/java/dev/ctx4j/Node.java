@@ -76,9 +76,9 @@ abstract sealed class Node extends Link implements Context
   public final <T> T value(Key<T> key) {
     Objects.requireNonNull(key, "key");
     for (Node n = this; n != null; n = n.parent) {
-      if (n instanceof ValueNode v && v.key == key) {
+      if (n instanceof ValueNode v) {
         @SuppressWarnings("unchecked") // withValue(Key<T>, T) bound it
-        T value = (T) v.value;
+        T value = (T) v.find(key); // the nearest value node answers for its whole path
         return value;
       }
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -232,12 +233,20 @@ public class GrpcGoParityBenchmark {
     return MISSING.get(v.ctx);
   }
 
+  /** {@link GoParityBenchmark#deepValueNewThread}'s shape: the loop on a virtual thread. */
   @Benchmark
-  public Object deepValueNewThread(DeepValue v) throws InterruptedException {
-    Object[] out = new Object[1];
+  @OperationsPerInvocation(GoParityBenchmark.NEW_THREAD_BATCH)
+  public Object deepValueNewThread(DeepValue v, GoParityBenchmark.Loop l)
+      throws InterruptedException {
     Context ctx = v.ctx;
-    Thread t = Thread.ofVirtual().start(() -> out[0] = MISSING.get(ctx));
-    t.join();
-    return out[0];
+    return l.loop.run(
+        () -> {
+          Object[] out = new Object[1];
+          for (int i = 0; i < GoParityBenchmark.NEW_THREAD_BATCH; i++) {
+            Thread t = Thread.ofVirtual().start(() -> out[0] = MISSING.get(ctx));
+            t.join();
+          }
+          return out[0];
+        });
   }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -92,8 +93,14 @@ public class PropagationBenchmark {
     return c;
   }
 
-  /** A value node on a cancellable parent: Go's {@code WithValue}. */
+  /**
+   * A value node on a cancellable parent: Go's {@code WithValue}. One small allocation, so the heap
+   * is pre-touched: on a default heap the young generation is gigabytes large, never collected in a
+   * run, and every new page costs a kernel page fault (most of the 70 ns once measured), which Go's
+   * small, recycled heap never pays (ADR 0022).
+   */
   @Benchmark
+  @Fork(jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
   public Context withValue(Parent p) {
     return p.ctx.withValue(GoParityBenchmark.KEY, "value");
   }
