@@ -232,6 +232,7 @@ abstract sealed class Node extends Link implements Context
       return true;
     } finally {
       if (waiter != null) {
+        waiter.clear(); // dead first, so the scope's sweeper may drop it wherever it sits
         s.unlink(waiter);
       }
       if (traced != 0L) {
@@ -307,8 +308,8 @@ abstract sealed class Node extends Link implements Context
       }
       throw e;
     } finally {
+      interrupter.finish(); // dead first, so the scope's sweeper may drop it wherever it sits
       s.unlink(interrupter);
-      interrupter.finish();
     }
   }
 
