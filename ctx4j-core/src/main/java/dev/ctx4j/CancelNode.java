@@ -19,7 +19,13 @@ import java.util.concurrent.locks.LockSupport;
  * swapping {@code head} for the {@link #FROZEN} sentinel; from then on {@link #link} refuses (the
  * dependent is told the node is done) and {@link #unlink} leaves it alone, so the winner owns every
  * entry it took and walks them without a lock. {@link #link} also refuses once {@code state} is
- * set, so a thread that saw this node done can never register a live child (S7).
+ * set, so a thread that saw this node done can never register a live child (S7). A winner that
+ * finds the stack empty freezes it with a plain store instead of the swap: {@link #link} rereads
+ * {@code state} after its push (a Dekker pair with the winner's set-then-read), so a push the store
+ * overwrites is always told "done". Such a late entry may be handled twice, by its owner and by the
+ * winner; every dependent tolerates that (a child's state is set to the same propagation, a
+ * callback's start is one compare-and-set, a waiter's unpark is harmless, an interrupter is
+ * finished by its owner before it can fire).
  *
  * <p>Removal (S8) is lazy and amortized O(1). An entry is dead once it no longer needs its owner (a
  * cancelled child, a finished wait, a stopped callback: {@link Link#isDead()}); {@link #unlink} is
@@ -157,7 +163,10 @@ sealed class CancelNode extends Node implements CancellableContext permits Timer
       }
       e.next = h;
     } while (!HEAD.compareAndSet(this, h, e));
-    return true;
+    // With takeDependents, a Dekker pair: if the winner found the stack empty (and so will not
+    // freeze it with an atomic swap), this read sees it done; then the caller handles e itself, and
+    // the winner may handle it too (every dependent's fire is idempotent or a no-op by then).
+    return state == null;
   }
 
   /**
@@ -278,6 +287,12 @@ sealed class CancelNode extends Node implements CancellableContext permits Timer
    */
   @SuppressWarnings("ReferenceEquality") // the sentinel is compared by identity
   private Link takeDependents() {
+    if (head == null) {
+      // Nothing to take: a push from now on comes after state was set, and its link() says done
+      // (see link). A plain release store is enough; pushes it overwrites are their own owners'.
+      HEAD.setRelease(this, FROZEN);
+      return null;
+    }
     Link h = (Link) HEAD.getAndSet(this, FROZEN);
     int spins = 0;
     while (garbage >= SWEEP_HELD) {
@@ -339,7 +354,8 @@ sealed class CancelNode extends Node implements CancellableContext permits Timer
           if (STATE.compareAndSet(child, null, p)) {
             child.next = stack;
             stack = child;
-          } else if (!child.state.isComplete()) {
+          } else if (child.state != p && !child.state.isComplete()) {
+            // child.state == p: its attach() saw this cancel first and took p itself
             if (foreign == null) {
               foreign = new ArrayList<>(2);
             }

@@ -296,6 +296,7 @@ abstract sealed class Node extends Link implements Context
     }
     Interrupter interrupter = new Interrupter(Thread.currentThread());
     if (!s.link(interrupter)) {
+      interrupter.finish(); // the cancel may have taken it too: it must not interrupt us now
       throw doneState().fresh();
     }
     try {
