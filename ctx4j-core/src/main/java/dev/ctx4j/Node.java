@@ -232,7 +232,9 @@ abstract sealed class Node extends Link implements Context
       return true;
     } finally {
       if (waiter != null) {
-        waiter.clear(); // dead first, so the scope's sweeper may drop it wherever it sits
+        if (s.state == null) {
+          waiter.clear(); // dead first, so the scope's sweeper may drop it wherever it sits
+        } // else the stack is (being) frozen: nothing to sweep, and no fence on the wake path
         s.unlink(waiter);
       }
       if (traced != 0L) {
