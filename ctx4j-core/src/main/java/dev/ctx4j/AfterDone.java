@@ -41,6 +41,11 @@ final class AfterDone extends Link {
     }
   }
 
+  @Override
+  boolean isDead() {
+    return status != PENDING;
+  }
+
   Registration registration(CancelNode owner) {
     return () -> {
       if (STATUS.compareAndSet(this, PENDING, STOPPED)) {

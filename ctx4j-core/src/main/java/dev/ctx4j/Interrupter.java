@@ -50,6 +50,11 @@ final class Interrupter extends Link {
     }
   }
 
+  @Override
+  boolean isDead() {
+    return status == FINISHED;
+  }
+
   /** True if the interrupt was (or is being) sent. */
   boolean fired() {
     int s = status;

@@ -232,6 +232,9 @@ abstract sealed class Node extends Link implements Context
       return true;
     } finally {
       if (waiter != null) {
+        if (s.state == null) {
+          waiter.clear(); // dead first, so the scope's sweeper may drop it wherever it sits
+        } // else the stack is (being) frozen: nothing to sweep, and no fence on the wake path
         s.unlink(waiter);
       }
       if (traced != 0L) {
@@ -295,6 +298,7 @@ abstract sealed class Node extends Link implements Context
     }
     Interrupter interrupter = new Interrupter(Thread.currentThread());
     if (!s.link(interrupter)) {
+      interrupter.finish(); // the cancel may have taken it too: it must not interrupt us now
       throw doneState().fresh();
     }
     try {
@@ -307,8 +311,8 @@ abstract sealed class Node extends Link implements Context
       }
       throw e;
     } finally {
+      interrupter.finish(); // dead first, so the scope's sweeper may drop it wherever it sits
       s.unlink(interrupter);
-      interrupter.finish();
     }
   }
 

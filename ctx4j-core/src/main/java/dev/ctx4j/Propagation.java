@@ -29,6 +29,11 @@ final class Propagation {
     complete = true;
   }
 
+  /** True once the walk that owns this propagation has finished. */
+  boolean isComplete() {
+    return complete;
+  }
+
   /**
    * Waits until the walk that owns this propagation has made every node in its subtree done. Called
    * by a cancel that lost a race, so that when {@code cancel()} returns every descendant is done

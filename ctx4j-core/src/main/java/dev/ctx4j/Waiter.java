@@ -27,4 +27,9 @@ final class Waiter extends Link {
   void fire(CancelNode owner) {
     wake(); // unpark only schedules the thread: nothing runs on the cancelling thread
   }
+
+  @Override
+  boolean isDead() {
+    return thread == null;
+  }
 }
