@@ -69,7 +69,12 @@ class BenchmarksSmokeTest {
               "PropagationBenchmark.timedChurn",
               "PropagationBenchmark.timeoutCancel",
               "PropagationBenchmark.wake",
-              "PropagationBenchmark.withValue"));
+              "PropagationBenchmark.withValue",
+              "TracingBenchmark.childCancel",
+              "TracingBenchmark.childCreate",
+              "TracingBenchmark.timeoutCancel",
+              "TracingBenchmark.timeoutCreate",
+              "TracingBenchmark.withValue"));
 
   @Test
   void everyBenchmark_runsOnceWithSmallestParameters_producesAScore() throws Exception {

@@ -123,8 +123,15 @@ final class BenchCommand {
     return Optional.empty();
   }
 
-  /** One measured figure: a value in its unit (ns for times). */
-  record Figure(double value, String unit) {}
+  /**
+   * One measured figure: a value in its unit (ns for times), and JMH's error (99.9% confidence
+   * half-width, same unit; 0 when unknown).
+   */
+  record Figure(double value, String unit, double error) {
+    Figure(double value, String unit) {
+      this(value, unit, 0);
+    }
+  }
 
   /** One table row: a shape with its parameters and a figure per implementation. */
   static final class Row {
@@ -180,6 +187,11 @@ final class BenchCommand {
           "wake",
           "floorUnpark",
           "listenerChildCancel",
+          "tracingChildCreate",
+          "tracingWithValue",
+          "tracingTimeoutCreate",
+          "tracingChildCancel",
+          "tracingTimeoutCancel",
           "retainedWithCancel",
           "retainedWithTimeout",
           "retainedWithValue",
@@ -547,7 +559,11 @@ final class BenchCommand {
         String cls = full.substring(0, full.lastIndexOf('.'));
         cls = cls.substring(cls.lastIndexOf('.') + 1);
         String bench = full.substring(full.lastIndexOf('.') + 1);
+        if (cls.equals("TracingBenchmark")) {
+          bench = "tracing" + Character.toUpperCase(bench.charAt(0)) + bench.substring(1);
+        }
         double score = Double.parseDouble(f.get(4));
+        double error = f.get(5).isEmpty() ? Double.NaN : Double.parseDouble(f.get(5));
         String unit = f.get(6);
         TreeMap<String, String> params = new TreeMap<>();
         for (int i = 7; i < Math.min(f.size(), header.size()); i++) {
@@ -556,15 +572,18 @@ final class BenchCommand {
           }
         }
         double ns = toNanosPerOp(score, unit);
+        double errorNs =
+            Double.isFinite(error) ? Math.abs(toNanosPerOp(score + error, unit) - ns) : 0;
         String shownUnit = "ns/op";
         if (bench.equals("fanoutCancel")) {
           ns /= Double.parseDouble(params.get("children"));
+          errorNs /= Double.parseDouble(params.get("children"));
           shownUnit = "ns/child";
         } else if (bench.equals("timedChurn")) {
           shownUnit = "ns/ctx";
         }
         String impl = cls.startsWith("Grpc") ? "grpc" : cls.startsWith("Floor") ? "floor" : "ctx4j";
-        table.put(bench, paramString(params), impl, new Figure(ns, shownUnit));
+        table.put(bench, paramString(params), impl, new Figure(ns, shownUnit, errorNs));
       }
     }
 
@@ -1119,6 +1138,7 @@ final class BenchCommand {
         }
       }
       List<String> lines = new ArrayList<>();
+      lines.addAll(tracing(t));
       for (Check c : checks) {
         double ratio = c.a().value() / c.b().value();
         boolean ok = ratio <= c.limit();
@@ -1149,6 +1169,62 @@ final class BenchCommand {
               + " met, "
               + missed
               + " not met (ratio checks need both figures; a missing figure skips its check)");
+      return lines;
+    }
+
+    /** Creation shapes whose tracing-on cost must stay within 2× of tracing off. */
+    static final List<String> TRACED_CREATION =
+        List.of("tracingChildCreate", "tracingWithValue", "tracingTimeoutCreate");
+
+    /** Tracing off vs the untraced shape measured elsewhere in the run. */
+    static final List<String[]> TRACING_OFF_PEERS =
+        List.of(
+            new String[] {"tracingChildCancel", "childCancel", ""},
+            new String[] {"tracingWithValue", "withValue", ""},
+            new String[] {"tracingTimeoutCancel", "timeoutCancel", "pending=0"});
+
+    /**
+     * Tracing off must be within noise of the same shape in {@code PropagationBenchmark} (≤ 1.05×,
+     * or the difference within the two JMH errors); tracing-on creation must cost at most 2×
+     * tracing off.
+     */
+    static List<String> tracing(Table t) {
+      List<String> lines = new ArrayList<>();
+      for (String[] p : TRACING_OFF_PEERS) {
+        Figure off = t.get(p[0], "tracing=off", "ctx4j");
+        Figure plain = t.get(p[1], p[2], "ctx4j");
+        if (off != null && plain != null) {
+          double ratio = off.value() / plain.value();
+          boolean withinError = off.value() - plain.value() <= off.error() + plain.error();
+          boolean ok = ratio <= 1.05 || withinError;
+          lines.add(
+              String.format(
+                  Locale.ROOT,
+                  "%s %s tracing off vs %s (no tracing installed): %.2f× (target within noise:"
+                      + " ≤ 1.05× or within the error, ±%.1f ns)",
+                  ok ? "met    " : "NOT met",
+                  p[0],
+                  p[1],
+                  ratio,
+                  off.error() + plain.error()));
+        }
+      }
+      for (String b : TRACED_CREATION) {
+        Figure on = t.get(b, "tracing=on", "ctx4j");
+        Figure off = t.get(b, "tracing=off", "ctx4j");
+        if (on != null && off != null) {
+          double ratio = on.value() / off.value();
+          boolean ok = ratio <= 2.0;
+          lines.add(
+              String.format(
+                  Locale.ROOT,
+                  "%s %s tracing on vs off: %.2f× (target ≤ 2.00×%s)",
+                  ok ? "met    " : "NOT met",
+                  b,
+                  ratio,
+                  ok ? "" : String.format(Locale.ROOT, ", %.1f× over", ratio / 2.0)));
+        }
+      }
       return lines;
     }
 

@@ -187,9 +187,11 @@ public final class ContextTree {
   }
 
   /**
-   * Records the creation site of every traced context ({@code true}), or of one in 64 ({@code
+   * Records the creation site of every traced context ({@code true}), or of one in 1,024 ({@code
    * false}, the default, also {@code -Dctx4j.trace.sites=sample}). A site costs a stack walk of a
-   * few microseconds; sampling keeps tracing-on creation within twice its untraced cost.
+   * few microseconds, a hundred times the cost of creating a context; sampling keeps tracing-on
+   * creation within twice its untraced cost. Contexts watched by the {@link LeakDetector} always
+   * get their site.
    */
   public static void allSites(boolean all) {
     Registry.INSTANCE.sites(all ? Registry.Sites.ALL : Registry.Sites.SAMPLE);
@@ -254,23 +256,23 @@ public final class ContextTree {
 
   private static Snapshot build(
       List<Map.Entry<Context, Registry.Rec>> live, long after, int maxNodes, List<Chain> chains) {
-    IdentityHashMap<Registry.Rec, Entry> byRec = new IdentityHashMap<>();
+    IdentityHashMap<Context, Entry> byCtx = new IdentityHashMap<>();
     List<Entry> all = new ArrayList<>();
     for (Map.Entry<Context, Registry.Rec> e : live) {
       if (e.getValue().id > after) {
         Entry entry = new Entry(e.getKey(), e.getValue());
-        byRec.put(entry.rec, entry);
+        byCtx.put(entry.ctx, entry);
         all.add(entry);
       }
     }
     IdentityHashMap<Context, String> labels = new IdentityHashMap<>();
     Map<String, List<Entry>> groups = new LinkedHashMap<>();
     for (Entry e : all) {
-      Entry parent = e.rec.parent == null ? null : byRec.get(e.rec.parent);
+      Context p = Tracing.parentOf(e.ctx).orElse(null);
+      Entry parent = p == null ? null : byCtx.get(p);
       if (parent != null) {
         parent.children.add(e);
       } else {
-        Context p = Tracing.parentOf(e.ctx).orElse(null);
         String label = p == null ? "?" : labels.computeIfAbsent(p, Object::toString);
         groups.computeIfAbsent(label, k -> new ArrayList<>()).add(e);
       }

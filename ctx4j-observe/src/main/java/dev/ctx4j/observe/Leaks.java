@@ -13,12 +13,13 @@ import java.util.List;
  */
 final class Leaks {
   static final System.Logger LOG = System.getLogger("dev.ctx4j.observe.leak");
-  static final int SAMPLE_EVERY = 128;
+  static final int SAMPLE_EVERY = 1_024;
   static final int RECENT = 256;
 
   private final Cleaner cleaner;
   private final ArrayDeque<LeakDetector.Report> recent = new ArrayDeque<>(); // guarded by itself
   private volatile LeakDetector.Level level = LeakDetector.Level.SAMPLE;
+  private volatile boolean everWatched;
 
   Leaks(Cleaner cleaner) {
     this.cleaner = cleaner;
@@ -32,15 +33,24 @@ final class Leaks {
     level = l;
   }
 
-  /** Decides (once per cancellable context) whether to watch it. */
-  boolean wantsWatch() {
+  /**
+   * Decides (once per cancellable context) whether to watch it, from the top bits of the spread
+   * creation number ({@link Registry#spread}): one in {@value #SAMPLE_EVERY} when sampling.
+   */
+  boolean wantsWatch(long spread) {
     LeakDetector.Level l = level;
     return l == LeakDetector.Level.ALL
         || (l == LeakDetector.Level.SAMPLE
-            && java.util.concurrent.ThreadLocalRandom.current().nextInt(SAMPLE_EVERY) == 0);
+            && (spread >>> (64 - Integer.numberOfTrailingZeros(SAMPLE_EVERY))) == 0);
+  }
+
+  /** True once any context has been watched: cancels must then mark watched records done. */
+  boolean watching() {
+    return everWatched;
   }
 
   void watch(Context ctx, Registry.Rec rec) {
+    everWatched = true;
     String segment = Tracing.segmentOf(ctx);
     cleaner.register(ctx, () -> collected(rec, segment));
   }

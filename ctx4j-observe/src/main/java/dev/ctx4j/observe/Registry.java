@@ -3,51 +3,178 @@ package dev.ctx4j.observe;
 import dev.ctx4j.Context;
 import dev.ctx4j.Tracing;
 import java.lang.ref.Cleaner;
+import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the live tree and the chain views read: every traced context that is not known to be done,
  * held weakly, and the last finished chains.
  *
- * <p>Live contexts sit in {@link #STRIPES} weak maps chosen by identity hash, each guarded by its
- * own monitor, so creating threads rarely meet. A context leaves when a cancel walk reaches it or
- * when it is collected. Finished chains sit in a ring of at most {@link #chainCapacity} entries,
- * guarded by {@code chains}; each chain keeps at most {@link #MAX_HOPS_KEPT} hops. So memory is
- * bounded by the live contexts plus a constant.
+ * <p>Creation is the hot path (tracing-on creation must cost at most twice untraced creation), so
+ * it takes no lock and looks nothing up: the record is itself the weak reference to its context
+ * ({@link Rec}), appended to a log owned by the creating thread ({@link Log}). The owner appends
+ * with plain writes and, each time the log has doubled, copies the records still live into a fresh
+ * chain it then publishes (a reader sees either chain whole; the copying costs O(1) per record).
+ * Readers walk every published chain and keep the records whose context is still reachable and not
+ * done. A context created before a reader's happens-before edge with the creating thread is seen;
+ * one created concurrently may not be. Logs of threads that ended are compacted (or dropped, once
+ * empty) by whichever thread registers a new log.
+ *
+ * <p>Parents are not looked up at creation: a snapshot links each context to its parent by
+ * identity. Done-ness is read from the context itself. Only contexts watched by the leak detector
+ * (sampled) are also kept in a weak identity map, so a cancel can mark their record done.
+ *
+ * <p>Finished chains sit in a ring of at most {@link #chainCapacity} entries, guarded by {@code
+ * chains}; each chain keeps at most {@link #MAX_HOPS_KEPT} hops. So memory is bounded by the live
+ * contexts plus the records not yet swept (at most the capacity of each thread's log) plus a
+ * constant.
  */
 final class Registry implements Tracing.Sink {
   static final Registry INSTANCE = new Registry();
 
-  static final int STRIPES = 64;
+  static final int STRIPES = 16;
   static final int MAX_HOPS_KEPT = 1_000;
+  static final int FIRST_SEGMENT = 16; // small: many virtual threads create a few contexts
+  static final int MAX_SEGMENT = 1_024;
 
-  /** One traced context. Holds no reference to the context itself (the map key does, weakly). */
-  static final class Rec {
+  /**
+   * One traced context: a weak reference to it, cleared by the garbage collector when the context
+   * is unreachable.
+   */
+  static final class Rec extends WeakReference<Context> {
     final long id;
-    final Rec parent; // null when the parent is a root or was not traced
     final StackTraceElement site; // null when not captured
-    final long createdNanos;
-    final long createdMillis;
-    final boolean cancellable;
-    volatile boolean done;
+    final long createdNanos; // CoarseClock: at most one tick early
+    volatile boolean done; // set for watched contexts when a cancel reaches them
 
-    Rec(long id, Rec parent, StackTraceElement site, boolean cancellable) {
+    Rec(Context ctx, long id, StackTraceElement site, long createdNanos) {
+      super(ctx);
       this.id = id;
-      this.parent = parent;
       this.site = site;
-      this.createdNanos = System.nanoTime();
-      this.createdMillis = System.currentTimeMillis();
-      this.cancellable = cancellable;
+      this.createdNanos = createdNanos;
     }
   }
 
-  private final List<Map<Context, Rec>> stripes = new ArrayList<>(STRIPES);
+  /** A block of records; a log is a chain of them, newest first. */
+  static final class Segment {
+    final Rec[] recs;
+    final Segment older;
+
+    Segment(int capacity, Segment older) {
+      this.recs = new Rec[capacity];
+      this.older = older;
+    }
+  }
+
+  /**
+   * The records one thread appended, as a chain of segments of at most {@value #MAX_SEGMENT} (small
+   * arrays: storing young records into a huge old array would cost the garbage collector a card per
+   * store). Only the owner appends ({@link #size}, {@link #total} are the owner's); it publishes
+   * each new head through {@link #head}.
+   */
+  static final class Log {
+    final Thread owner;
+    private Segment current;
+    private int size; // used slots of current
+    private long total; // records in the chain
+    private long compactAt;
+    private int gcSince; // GcWatch.count() at the last compaction
+    volatile Segment head;
+
+    Log(Thread owner) {
+      this.owner = owner;
+      this.current = new Segment(FIRST_SEGMENT, null);
+      this.compactAt = FIRST_SEGMENT;
+      this.head = current;
+    }
+
+    void add(Rec rec) {
+      if (size == current.recs.length) {
+        if (total >= compactAt || gcSince != GcWatch.count()) {
+          gcSince = GcWatch.count();
+          compact();
+        }
+        if (size == current.recs.length) {
+          current = new Segment(Math.min(MAX_SEGMENT, current.recs.length * 4), current);
+          size = 0;
+          head = current;
+        }
+      }
+      current.recs[size++] = rec;
+      total++;
+    }
+
+    /**
+     * Copies the records still live into a fresh chain and publishes it. Runs when the chain has
+     * doubled (so copying costs O(1) per record) and after each garbage collection (which cleared
+     * the records of contexts it collected: dropping them at once keeps the next collection from
+     * copying them again).
+     */
+    void compact() {
+      Segment fresh = new Segment(FIRST_SEGMENT, null);
+      int n = 0;
+      long kept = 0;
+      for (Segment s = current; s != null; s = s.older) {
+        for (Rec r : s.recs) {
+          if (r != null && isLive(r)) {
+            if (n == fresh.recs.length) {
+              fresh = new Segment(Math.min(MAX_SEGMENT, fresh.recs.length * 4), fresh);
+              n = 0;
+            }
+            fresh.recs[n++] = r;
+            kept++;
+          }
+        }
+      }
+      current = fresh;
+      size = n;
+      total = kept;
+      compactAt = Math.max(FIRST_SEGMENT, 2 * kept);
+      head = fresh;
+    }
+
+    private static boolean isLive(Rec r) {
+      Context c = r.get();
+      return c != null && !c.isDone();
+    }
+  }
+
+  /** Counts garbage collections: a sentinel, only weakly held, is cleared by each one. */
+  static final class GcWatch {
+    private static final AtomicInteger COUNT = new AtomicInteger();
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    static {
+      arm();
+    }
+
+    private GcWatch() {}
+
+    static int count() {
+      return COUNT.get();
+    }
+
+    private static void arm() {
+      CLEANER.register(
+          new Object(),
+          () -> {
+            COUNT.incrementAndGet();
+            arm();
+          });
+    }
+  }
+
   private final AtomicLong ids = new AtomicLong();
+  private final ThreadLocal<Log> mine = ThreadLocal.withInitial(this::newLog);
+  private final List<Log> logs = new ArrayList<>(); // guarded by itself
+  private int logsAfterSweep; // guarded by logs
+  private final List<Map<Context, Rec>> watched = new ArrayList<>(STRIPES);
   private final ArrayDeque<ContextTree.Chain> chains = new ArrayDeque<>();
   private final AtomicLong chainIds = new AtomicLong();
   private volatile int chainCapacity = 64;
@@ -56,7 +183,7 @@ final class Registry implements Tracing.Sink {
 
   private Registry() {
     for (int i = 0; i < STRIPES; i++) {
-      stripes.add(new WeakHashMap<>());
+      watched.add(new WeakHashMap<>());
     }
   }
 
@@ -75,7 +202,7 @@ final class Registry implements Tracing.Sink {
     }
   }
 
-  static final int SITE_SAMPLE_EVERY = 64;
+  static final int SITE_SAMPLE_EVERY = 1_024;
 
   void sites(Sites s) {
     sites = s;
@@ -85,15 +212,48 @@ final class Registry implements Tracing.Sink {
     return sites;
   }
 
-  private boolean wantsSite() {
+  /**
+   * A well-spread hash of the creation number: its top bits decide the samples, so sampling costs
+   * no random draw and no shared state beyond the id.
+   */
+  static long spread(long id) {
+    return id * 0x9E3779B97F4A7C15L;
+  }
+
+  private boolean wantsSite(long spread) {
     Sites s = sites;
     return s == Sites.ALL
         || (s == Sites.SAMPLE
-            && java.util.concurrent.ThreadLocalRandom.current().nextInt(SITE_SAMPLE_EVERY) == 0);
+            && (spread >>> (64 - Integer.numberOfTrailingZeros(SITE_SAMPLE_EVERY))) == 0);
   }
 
-  private Map<Context, Rec> stripe(Context ctx) {
-    return stripes.get(System.identityHashCode(ctx) & (STRIPES - 1));
+  private Log newLog() {
+    Log log = new Log(Thread.currentThread());
+    synchronized (logs) {
+      if (logs.size() >= 2 * Math.max(8, logsAfterSweep)) {
+        sweepEndedThreads();
+      }
+      logs.add(log);
+    }
+    return log;
+  }
+
+  /** Compacts the logs of threads that ended; drops those left empty. Holds {@code logs}. */
+  private void sweepEndedThreads() {
+    List<Log> kept = new ArrayList<>(logs.size());
+    for (Log l : logs) {
+      if (l.owner.isAlive()) {
+        kept.add(l);
+      } else {
+        l.compact(); // the owner is gone and sweeps hold logs: no one else touches it
+        if (l.total > 0) {
+          kept.add(l);
+        }
+      }
+    }
+    logs.clear();
+    logs.addAll(kept);
+    logsAfterSweep = logs.size();
   }
 
   @Override
@@ -101,39 +261,38 @@ final class Registry implements Tracing.Sink {
     if (ctx.isDone()) {
       return; // born done: nothing to watch
     }
-    Rec parentRec = parent == null ? null : find(parent);
-    boolean cancellable = Tracing.isCancellable(ctx);
-    boolean watched = cancellable && leaks.wantsWatch();
-    StackTraceElement site = watched || wantsSite() ? Tracing.callerSite() : null;
-    Rec rec = new Rec(ids.incrementAndGet(), parentRec, site, cancellable);
-    Map<Context, Rec> m = stripe(ctx);
-    synchronized (m) {
-      m.put(ctx, rec);
-    }
+    long id = ids.incrementAndGet();
+    long spread = spread(id);
+    boolean watched = Tracing.isCancellable(ctx) && leaks.wantsWatch(spread);
+    StackTraceElement site = watched || wantsSite(spread) ? Tracing.callerSite() : null;
+    Rec rec = new Rec(ctx, id, site, CoarseClock.now());
+    mine.get().add(rec);
     if (watched) {
+      Map<Context, Rec> m = stripe(ctx);
+      synchronized (m) {
+        m.put(ctx, rec);
+      }
       leaks.watch(ctx, rec);
     }
   }
 
-  Rec find(Context ctx) {
-    Map<Context, Rec> m = stripe(ctx);
-    synchronized (m) {
-      return m.get(ctx);
-    }
+  private Map<Context, Rec> stripe(Context ctx) {
+    return watched.get(System.identityHashCode(ctx) & (STRIPES - 1));
   }
 
   @Override
   public void cancelled(Tracing.Chain chain) {
-    List<Tracing.Hop> hops = chain.hops();
-    for (Tracing.Hop h : hops) {
-      Context c = h.context();
-      Map<Context, Rec> m = stripe(c);
-      Rec rec;
-      synchronized (m) {
-        rec = m.remove(c);
-      }
-      if (rec != null) {
-        rec.done = true;
+    if (leaks.watching()) {
+      for (Tracing.Hop h : chain.hops()) {
+        Context c = h.context();
+        Map<Context, Rec> m = stripe(c);
+        Rec rec;
+        synchronized (m) {
+          rec = m.remove(c);
+        }
+        if (rec != null) {
+          rec.done = true;
+        }
       }
     }
     ContextTree.Chain view = ContextTree.Chain.of(chainIds.incrementAndGet(), chain, MAX_HOPS_KEPT);
@@ -161,19 +320,30 @@ final class Registry implements Tracing.Sink {
     }
   }
 
+  /** How many logs are registered (ended threads' logs are swept as new ones arrive). */
+  int logCount() {
+    synchronized (logs) {
+      return logs.size();
+    }
+  }
+
   long lastId() {
     return ids.get();
   }
 
   /** Every traced context not known to be done, with its record; a moment's copy. */
   List<Map.Entry<Context, Rec>> live() {
+    List<Log> all;
+    synchronized (logs) {
+      all = List.copyOf(logs);
+    }
     List<Map.Entry<Context, Rec>> out = new ArrayList<>();
-    for (Map<Context, Rec> m : stripes) {
-      synchronized (m) {
-        for (Map.Entry<Context, Rec> e : m.entrySet()) {
-          Context c = e.getKey();
+    for (Log l : all) {
+      for (Segment s = l.head; s != null; s = s.older) {
+        for (Rec r : s.recs) {
+          Context c = r == null ? null : r.get();
           if (c != null && !c.isDone()) {
-            out.add(Map.entry(c, e.getValue()));
+            out.add(Map.entry(c, r));
           }
         }
       }
