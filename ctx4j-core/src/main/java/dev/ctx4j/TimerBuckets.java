@@ -192,6 +192,44 @@ final class TimerBuckets {
     size--;
   }
 
+  /** Test and diagnostics hook: buckets in the heap (each holds at least one armed node). */
+  int bucketCount() {
+    return buckets;
+  }
+
+  /** Test hook: checks every structural invariant; throws {@link IllegalStateException}. */
+  @SuppressWarnings("ReferenceEquality") // list and heap membership is identity
+  void checkInvariants() {
+    int total = 0;
+    for (int i = 0; i < buckets; i++) {
+      Bucket b = heap[i];
+      check(b.heapIndex == i, "heap index");
+      check(i == 0 || heap[(i - 1) >>> 1].min - b.min <= 0, "heap order");
+      check(b.count > 0, "empty bucket in the heap");
+      int n = 0;
+      TimerNode prev = null;
+      for (TimerNode x = b.head; x != null; x = x.timerNext) {
+        check(x.bucket == b && x.timerPrev == prev, "list links");
+        check((x.when() & WINDOW) == b.start, "node outside its bucket's window");
+        check(x.when() - b.min >= 0, "bucket bound above a deadline");
+        prev = x;
+        n++;
+      }
+      check(b.tail == prev && n == b.count, "bucket count or tail");
+      total += n;
+    }
+    check(total == size, "size " + size + " but " + total + " linked");
+    for (Bucket b : cache) {
+      check(b == null || b.count > 0 || b.heapIndex == -1, "empty cached bucket in the heap");
+    }
+  }
+
+  private static void check(boolean ok, String what) {
+    if (!ok) {
+      throw new IllegalStateException(what);
+    }
+  }
+
   // ---- the bucket heap ---------------------------------------------------------------------
 
   private void heapAdd(Bucket b) {
