@@ -3,25 +3,24 @@ package dev.ctx4j;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The production scheduler: one daemon thread, started on first use, sleeping until the earliest
- * deadline.
- *
- * <p>Why not {@code ScheduledThreadPoolExecutor}: it wakes its thread whenever a new task becomes
- * the earliest, which is every task when the queue is empty, and it allocates a future per task.
- * Here a node is its own heap entry, and the thread is woken only when a new deadline is earlier
- * than the time it already plans to wake at. A cancelled timer is removed at once but never wakes
- * the thread: at worst the thread wakes once at the old time, finds nothing due, and sleeps again.
- * With nothing armed the thread parks without a timeout: zero idle CPU.
+ * The production scheduler: {@link ShardedTimers} on {@link System#nanoTime()}, with one daemon
+ * platform thread ({@code ctx4j-timer}) started on the first arm. It parks until the planned wake,
+ * or without a timeout when nothing is armed: zero CPU while nothing expires.
  */
-final class SystemTimers extends Timers {
-  static final SystemTimers INSTANCE = new SystemTimers();
+final class SystemTimers extends ShardedTimers {
+  static final SystemTimers INSTANCE = new SystemTimers(defaultShards());
 
-  private final TimerHeap heap = new TimerHeap(); // guarded by this
-  private Thread thread; // guarded by this; started lazily
-  private long plannedWake; // guarded by this; valid while sleepingUntilDeadline
-  private boolean sleepingUntilDeadline; // guarded by this; false means parked without timeout
+  private Thread thread; // written once, under the lock, before the first wake()
 
-  private SystemTimers() {}
+  private SystemTimers(int shardCount) {
+    super(shardCount);
+  }
+
+  /** A few shards per core, so threads that arm at once rarely share a lock. */
+  private static int defaultShards() {
+    int wanted = Math.min(64, 4 * Math.max(1, Runtime.getRuntime().availableProcessors()));
+    return Integer.highestOneBit(wanted * 2 - 1);
+  }
 
   @Override
   long nanoTime() {
@@ -29,69 +28,27 @@ final class SystemTimers extends Timers {
   }
 
   @Override
-  void arm(TimerNode node) {
-    Thread wake = null;
-    synchronized (this) {
-      boolean earliest = heap.add(node);
-      if (thread == null) {
-        thread = Thread.ofPlatform().daemon().name("ctx4j-timer").unstarted(this::loop);
-        thread.start();
-      } else if (earliest && (!sleepingUntilDeadline || node.when() - plannedWake < 0)) {
-        wake = thread;
-      }
-    }
-    if (wake != null) {
-      LockSupport.unpark(wake);
-    }
+  void start() {
+    thread = Thread.ofPlatform().daemon().name("ctx4j-timer").unstarted(this::loop);
+    thread.start();
   }
 
   @Override
-  void disarm(TimerNode node) {
-    synchronized (this) {
-      heap.remove(node);
-    }
-  }
-
-  @Override
-  synchronized int pending() {
-    return heap.size();
+  void wake() {
+    LockSupport.unpark(thread);
   }
 
   private void loop() {
     while (true) {
-      TimerNode due = null;
-      long sleep = 0;
-      synchronized (this) {
-        TimerNode first = heap.peek();
-        if (first == null) {
-          sleepingUntilDeadline = false;
-        } else {
-          long left = first.when() - System.nanoTime();
-          if (left <= 0) {
-            due = heap.poll();
-          } else {
-            sleepingUntilDeadline = true;
-            plannedWake = first.when();
-            sleep = left;
-          }
+      int next = pass();
+      if (next == FOREVER) {
+        LockSupport.park(this);
+      } else if (next == TIMED) {
+        long left = passWake - System.nanoTime();
+        if (left > 0) {
+          LockSupport.parkNanos(this, left);
         }
       }
-      if (due != null) {
-        expireSafely(due);
-      } else if (sleep > 0) {
-        LockSupport.parkNanos(this, sleep);
-      } else {
-        LockSupport.park(this);
-      }
-    }
-  }
-
-  private static void expireSafely(TimerNode due) {
-    try {
-      due.expire();
-    } catch (Throwable t) { // never let one expiry kill the timer thread
-      Thread current = Thread.currentThread();
-      current.getUncaughtExceptionHandler().uncaughtException(current, t);
     }
   }
 }

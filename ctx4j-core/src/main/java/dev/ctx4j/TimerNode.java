@@ -8,9 +8,9 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * Go's {@code timerCtx}: a cancel scope that also ends at a deadline. The node is its own entry in
- * the shared timer heap ({@link #heapIndex}), so arming a timer allocates nothing but the {@link
- * Deadline}. A deadline no earlier than the parent's arms nothing (S11); one beyond the clock's
- * horizon arms nothing either (B2); cancelling disarms at once (S13).
+ * the timer structure ({@link TimerBuckets}: the list fields below), so arming a timer allocates
+ * nothing but the {@link Deadline}. A deadline no earlier than the parent's arms nothing (S11); one
+ * beyond the clock's horizon arms nothing either (B2); cancelling disarms at once (S13).
  */
 final class TimerNode extends CancelNode {
   private static final DateTimeFormatter HUMAN =
@@ -19,17 +19,31 @@ final class TimerNode extends CancelNode {
   final Deadline ownDeadline; // this node's own deadline, or null when the parent's is earlier
   private final Object requested; // the Duration or Instant the caller gave, for toString()
   private final Throwable expiryCause; // cause() on expiry; null means err()
-  int heapIndex = -1; // guarded by the timer service's lock; -1 when not armed
-  // Set before arming and read by onDone: with the volatile state this is a Dekker pair, so either
-  // onDone sees the timer armed and disarms it, or the arming thread sees the node done and does.
-  private volatile boolean armed;
+
+  /**
+   * The shard this node's timer is armed in, or null if it never arms one. Final, so a cancelling
+   * thread always finds the lock to take: arming adds under it and then reads {@link #state}, and
+   * {@link #onDone} runs after {@code state} is set and removes under it. Whichever takes the lock
+   * second sees the other's work, so no timer outlives its node and no volatile flag is needed.
+   */
+  final TimerBuckets shard;
+
+  TimerBuckets.Bucket bucket; // guarded by shard; non-null exactly while armed
+  TimerNode timerPrev; // guarded by shard: the bucket's list
+  TimerNode timerNext; // guarded by shard
 
   private TimerNode(
-      Node parent, Deadline deadline, Deadline own, Object requested, Throwable expiryCause) {
+      Node parent,
+      Deadline deadline,
+      Deadline own,
+      Object requested,
+      Throwable expiryCause,
+      TimerBuckets shard) {
     super(parent, deadline);
     this.ownDeadline = own;
     this.requested = requested;
     this.expiryCause = expiryCause;
+    this.shard = shard;
   }
 
   /**
@@ -42,16 +56,24 @@ final class TimerNode extends CancelNode {
     Deadline mine = new Deadline(timers.nanoTime() + offset);
     boolean parentFirst = inherited != null && inherited.nanos - mine.nanos <= 0;
     Deadline own = parentFirst ? null : mine;
-    TimerNode node = new TimerNode(parent, parentFirst ? inherited : mine, own, requested, cause);
+    Deadline effective = parentFirst ? inherited : mine;
     if (parent.isDone()) {
+      TimerNode node = new TimerNode(parent, effective, own, requested, cause, null);
       node.state = parent.doneState(); // S7: the parent's err and cause win
-    } else if (own != null && offset <= 0) {
+      return Tracing.created(node);
+    }
+    if (own != null && offset <= 0) {
+      TimerNode node = new TimerNode(parent, effective, own, requested, cause, null);
       node.state = Propagation.completed(DeadlineExceededException.SHARED, cause); // S10
-    } else if (node.attach() && own != null && offset < Deadline.HORIZON_NANOS) {
-      node.armed = true;
+      return Tracing.created(node);
+    }
+    boolean timed = own != null && offset < Deadline.HORIZON_NANOS;
+    TimerNode node =
+        new TimerNode(parent, effective, own, requested, cause, timed ? timers.shard() : null);
+    if (node.attach() && timed) {
       timers.arm(node);
       if (node.isDone()) {
-        timers.disarm(node); // cancelled by the parent between attach and arm
+        Timers.disarm(node); // cancelled by the parent between attach and arm
       }
     }
     return Tracing.created(node);
@@ -71,8 +93,8 @@ final class TimerNode extends CancelNode {
   @Override
   void onDone() {
     super.onDone();
-    if (armed) {
-      Timers.get().disarm(this);
+    if (shard != null) {
+      Timers.disarm(this);
     }
   }
 

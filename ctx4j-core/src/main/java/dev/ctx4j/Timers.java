@@ -26,11 +26,25 @@ abstract class Timers {
   /** Monotonic time in nanoseconds (compare values with {@code a - b}). */
   abstract long nanoTime();
 
-  /** Schedules {@code node.expire()} at {@code node.deadline}. */
+  /** The shard a timer armed by the calling thread goes to (its lock and its list). */
+  abstract TimerBuckets shard();
+
+  /**
+   * Schedules {@code node.expire()} at {@code node.when()}; {@code node.shard} came from {@link
+   * #shard()} of this scheduler.
+   */
   abstract void arm(TimerNode node);
 
-  /** Forgets {@code node}'s timer at once; does nothing if it is not armed. */
-  abstract void disarm(TimerNode node);
+  /**
+   * Forgets {@code node}'s timer at once; does nothing if it is not armed. Never wakes the
+   * scheduler: at worst it wakes once, at the old time, and finds nothing due.
+   */
+  static void disarm(TimerNode node) {
+    TimerBuckets s = node.shard;
+    synchronized (s) {
+      s.remove(node);
+    }
+  }
 
   /** Number of armed timers (for tests and diagnostics). */
   abstract int pending();

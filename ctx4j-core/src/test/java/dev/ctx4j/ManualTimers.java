@@ -16,7 +16,7 @@ import java.time.Duration;
 final class ManualTimers extends Timers implements AutoCloseable {
   static final long START = Long.MAX_VALUE - Duration.ofMinutes(30).toNanos();
 
-  private final TimerHeap heap = new TimerHeap(); // guarded by this
+  private final TimerBuckets timers = new TimerBuckets(); // guarded by its own monitor
   private volatile long now = START;
   private Timers previous;
 
@@ -35,18 +35,22 @@ final class ManualTimers extends Timers implements AutoCloseable {
   }
 
   @Override
-  synchronized void arm(TimerNode node) {
-    heap.add(node);
+  TimerBuckets shard() {
+    return timers;
   }
 
   @Override
-  synchronized void disarm(TimerNode node) {
-    heap.remove(node);
+  void arm(TimerNode node) {
+    synchronized (timers) {
+      timers.add(node);
+    }
   }
 
   @Override
-  synchronized int pending() {
-    return heap.size();
+  int pending() {
+    synchronized (timers) {
+      return timers.size();
+    }
   }
 
   /**
@@ -59,22 +63,23 @@ final class ManualTimers extends Timers implements AutoCloseable {
 
   /**
    * Fires {@code node} now, whatever the clock says, exactly as the production scheduler does: take
-   * it out of the heap under the lock, then expire it outside. Returns false if it was not armed.
+   * it out of its shard under the lock, then expire it outside. Returns false if it was not armed.
    */
   boolean fire(TimerNode node) {
-    synchronized (this) {
-      if (node.heapIndex < 0) {
+    synchronized (timers) {
+      if (!timers.remove(node)) {
         return false;
       }
-      heap.remove(node);
     }
     node.expire();
     return true;
   }
 
-  /** True if {@code node} is in this clock's heap. */
-  synchronized boolean isArmed(TimerNode node) {
-    return node.heapIndex >= 0;
+  /** True if {@code node} is armed on this clock. */
+  boolean isArmed(TimerNode node) {
+    synchronized (timers) {
+      return node.bucket != null;
+    }
   }
 
   /** Moves the clock by {@code d} and fires every timer now due, on this thread. */
@@ -92,12 +97,11 @@ final class ManualTimers extends Timers implements AutoCloseable {
   void fireDue() {
     while (true) {
       TimerNode due;
-      synchronized (this) {
-        TimerNode first = heap.peek();
-        if (first == null || first.when() - now > 0) {
-          return;
-        }
-        due = heap.poll();
+      synchronized (timers) {
+        due = timers.pollDue(now);
+      }
+      if (due == null) {
+        return;
       }
       due.expire(); // outside the lock, as the production scheduler does
     }
