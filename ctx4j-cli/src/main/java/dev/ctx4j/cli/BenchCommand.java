@@ -61,6 +61,14 @@ final class BenchCommand {
             "5");
   }
 
+  /**
+   * Every JMH fork, ctx4j's and grpc's alike, gets a fixed, pre-touched heap: with the default heap
+   * (a quarter of this machine's RAM) a short benchmark keeps allocating into young-generation
+   * pages the kernel has never mapped, and page faults, not the code, dominate allocating shapes. A
+   * benchmark's own {@code @Fork(jvmArgsAppend)} still wins.
+   */
+  static final String FORK_HEAP = "-Xms2g -Xmx2g -XX:+AlwaysPreTouch";
+
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     Settings settings = Settings.QUICK;
     String only = null;
@@ -358,6 +366,7 @@ final class BenchCommand {
       cmd.add(root.resolve(JAR).toString());
       cmd.addAll(selection);
       cmd.addAll(jmhSettings);
+      cmd.addAll(List.of("-jvmArgsPrepend", FORK_HEAP));
       cmd.addAll(List.of("-foe", "false", "-rf", "csv", "-rff", csv.toString()));
       out.println("ctx4j bench: JMH (" + label + "): " + String.join(" ", jmhSettings));
       JmhProgress progress = new JmhProgress(out);
@@ -848,6 +857,9 @@ final class BenchCommand {
           .append(String.join(" ", s.timed()))
           .append("` (2-thread shapes in throughput mode, shown as ns per operation as Go's")
           .append(" `RunParallel` reports them) |\n");
+      sb.append("| JMH fork JVM options (every fork) | `-jvmArgsPrepend \"")
+          .append(FORK_HEAP)
+          .append("\"` |\n");
       sb.append("| JMH 1.37, single-shot (wake, fanoutCancel, floorUnpark) | `")
           .append(String.join(" ", s.singleShot()))
           .append("` |\n");
