@@ -55,8 +55,8 @@ public final class TaskGroup implements AutoCloseable {
   private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
 
   /*
-   * Lock order: this lock, then (inside afterDone, briefly) the context's monitor; never the
-   * reverse. Never held while user code, cancel() or the thread factory runs.
+   * Guards the counters only. Registering the slot waker (afterDone, lock-free) may happen under
+   * it; it is never held while user code, cancel() or the thread factory runs.
    */
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition slotFree = lock.newCondition();
