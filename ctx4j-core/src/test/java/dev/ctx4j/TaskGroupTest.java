@@ -219,12 +219,14 @@ class TaskGroupTest {
 
   @Test
   void s40_join_interrupted_cancelsGroupAndStillWaitsForEveryTask() throws Exception {
+    CountDownLatch taskStarted = new CountDownLatch(1);
     CountDownLatch taskSawDone = new CountDownLatch(1);
     Semaphore cleanupMayEnd = new Semaphore(0);
     AtomicBoolean taskFinished = new AtomicBoolean();
     TaskGroup group = TaskGroup.open(Context.background());
     group.fork(
         ctx -> {
+          taskStarted.countDown();
           try {
             ctx.await();
           } catch (InterruptedException e) {
@@ -235,6 +237,9 @@ class TaskGroupTest {
           taskFinished.set(true);
           return null;
         });
+    // The task must be running before the interrupt: a task whose thread starts after the group
+    // was cancelled never runs its body (callInterruptibly refuses a done context).
+    assertTrue(taskStarted.await(WAIT_SECONDS, TimeUnit.SECONDS));
     AtomicBoolean finishedWhenJoinThrew = new AtomicBoolean();
     CompletableFuture<Thread> joiner = new CompletableFuture<>();
     CompletableFuture<Object> join =
@@ -252,7 +257,7 @@ class TaskGroupTest {
     Thread joinThread = joiner.get(WAIT_SECONDS, TimeUnit.SECONDS);
     eventually(() -> isWaiting(joinThread), "join is waiting");
     joinThread.interrupt();
-    taskSawDone.await();
+    assertTrue(taskSawDone.await(WAIT_SECONDS, TimeUnit.SECONDS), "the task saw the cancel");
     assertInstanceOf(InterruptedException.class, group.context().cause());
     assertFalse(join.isDone(), "join returned while its task was still cleaning up");
     cleanupMayEnd.release();
