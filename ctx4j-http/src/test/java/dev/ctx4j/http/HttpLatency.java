@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -40,26 +41,38 @@ public final class HttpLatency {
 
   private HttpLatency() {}
 
-  /** The handler: parks until its request context ends, then reports when it woke. */
   private static final LinkedBlockingQueue<Long> entered = new LinkedBlockingQueue<>();
 
   private static final LinkedBlockingQueue<Long> woke = new LinkedBlockingQueue<>();
 
+  /**
+   * What the measured handler (or servlet, in {@link FilterLatency}) does: parks until its request
+   * context ends, reporting when it entered and when it woke.
+   */
+  static void park() throws InterruptedException {
+    Context ctx = Context.current();
+    entered.add(System.nanoTime());
+    ctx.await(Duration.ofSeconds(30));
+    woke.add(System.nanoTime());
+  }
+
+  /** {@link TestServer}'s handler: {@link #park}, then fail the request. */
+  static TestServer parkingServer() throws Exception {
+    return TestServer.start(
+        (request, response, callback) -> {
+          park();
+          callback.failed(new java.io.IOException("request context ended"));
+          return true;
+        });
+  }
+
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 100;
-    try (TestServer server =
-        TestServer.start(
-            (request, response, callback) -> {
-              Context ctx = Context.current();
-              entered.add(System.nanoTime());
-              ctx.await(Duration.ofSeconds(30));
-              woke.add(System.nanoTime());
-              callback.failed(new java.io.IOException("request context ended"));
-              return true;
-            })) {
+    try (TestServer server = parkingServer()) {
       report("HTTP client abort (cancel -> send fails)", clientAbort(server, rounds));
-      report("HTTP/1.1 disconnect detection (close -> handler woken)", http1(server, rounds));
-      report("HTTP/2 disconnect detection (RST_STREAM -> handler woken)", http2(server, rounds));
+      report("HTTP/1.1 disconnect detection (close -> handler woken)", http1(server.port, rounds));
+      report(
+          "HTTP/2 disconnect detection (RST_STREAM -> handler woken)", http2(server.port, rounds));
     }
   }
 
@@ -91,10 +104,14 @@ public final class HttpLatency {
     return out;
   }
 
-  private static long[] http1(TestServer server, int rounds) throws Exception {
+  /** Client closes an HTTP/1.1 connection mid-request -> the server side {@link #park} woken. */
+  static long[] http1(int port, int rounds) throws Exception {
     long[] out = new long[rounds];
     for (int i = -WARMUP; i < rounds; i++) {
-      Socket socket = server.rawGet("/");
+      Socket socket = new Socket("127.0.0.1", port);
+      socket
+          .getOutputStream()
+          .write(TestServer.requestText("/").getBytes(StandardCharsets.ISO_8859_1));
       take(entered);
       long t0 = System.nanoTime();
       socket.close();
@@ -106,18 +123,22 @@ public final class HttpLatency {
     return out;
   }
 
-  private static long[] http2(TestServer server, int rounds) throws Exception {
+  /** Client resets an HTTP/2 stream mid-request -> the server side {@link #park} woken. */
+  static long[] http2(int port, int rounds) throws Exception {
     long[] out = new long[rounds];
     HTTP2Client h2 = new HTTP2Client();
     h2.start();
     try {
       MetaData.Request get =
           new MetaData.Request(
-              "GET", HttpURI.from(server.uri("/")), HttpVersion.HTTP_2, HttpFields.EMPTY);
+              "GET",
+              HttpURI.from("http://127.0.0.1:" + port + "/"),
+              HttpVersion.HTTP_2,
+              HttpFields.EMPTY);
       for (int i = -WARMUP; i < rounds; i++) {
         // A session per round: the timed part is only the reset and the handler's wake-up.
         Session session =
-            h2.connect(new InetSocketAddress("127.0.0.1", server.port), new Session.Listener() {})
+            h2.connect(new InetSocketAddress("127.0.0.1", port), new Session.Listener() {})
                 .get(10, TimeUnit.SECONDS);
         Stream stream =
             session.newStream(new HeadersFrame(get, null, true), null).get(10, TimeUnit.SECONDS);
@@ -144,7 +165,7 @@ public final class HttpLatency {
     return v;
   }
 
-  private static void report(String what, long[] nanos) {
+  static void report(String what, long[] nanos) {
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
     System.out.printf(
