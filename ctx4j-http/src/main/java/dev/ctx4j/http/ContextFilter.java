@@ -245,21 +245,10 @@ public final class ContextFilter implements Filter {
 
   private static CancellableContext newContext(
       Running r, JettyServlets.Exchange exchange, Duration asked) {
-    Duration max = r.settings().maxTimeout();
-    Duration timeout = asked;
-    if (max != null && (timeout == null || timeout.compareTo(max) > 0)) {
-      timeout = max;
-    }
-    if (timeout == null) {
-      return r.base().withCancel();
-    }
-    if (exchange != null) { // count from the headers' arrival, as RequestContextHandler does
-      long sinceHeaders = System.nanoTime() - exchange.headersNanoTime();
-      if (sinceHeaders > 0 && sinceHeaders < RequestContextHandler.MAX_QUEUED_NANOS) {
-        timeout = timeout.minusNanos(sinceHeaders);
-      }
-    }
-    return r.base().withTimeout(timeout);
+    // On Jetty the budget counts from the headers' arrival, as RequestContextHandler's does.
+    long sinceHeaders = exchange == null ? 0 : System.nanoTime() - exchange.headersNanoTime();
+    return RequestContextHandler.requestContext(
+        r.base(), asked, r.settings().maxTimeout(), sinceHeaders);
   }
 
   private static void runChain(

@@ -39,7 +39,7 @@ public final class RequestContextHandler extends Handler.Wrapper {
   public static final String ATTRIBUTE = RequestContextHandler.class.getName() + ".context";
 
   /** Elapsed time since the headers arrived beyond this is taken for an unset time stamp. */
-  static final long MAX_QUEUED_NANOS = 3_600_000_000_000L; // one hour
+  private static final long MAX_QUEUED_NANOS = 3_600_000_000_000L; // one hour
 
   private final Context parent;
   private final DeadlineHeaders headers;
@@ -183,16 +183,25 @@ public final class RequestContextHandler extends Handler.Wrapper {
   }
 
   private CancellableContext newContext(Request request, Duration asked) {
+    return requestContext(
+        lifetime(), asked, maxTimeout, System.nanoTime() - request.getHeadersNanoTime());
+  }
+
+  /**
+   * A request's context under {@code base}: the {@code asked} timeout capped by {@code max} (either
+   * may be null), counted from when the headers arrived, {@code sinceHeaders} ns ago (an unset or
+   * odd stamp is ignored). Shared with {@link ContextFilter}.
+   */
+  static CancellableContext requestContext(
+      Context base, Duration asked, Duration max, long sinceHeaders) {
     Duration timeout = asked;
-    if (maxTimeout != null && (timeout == null || timeout.compareTo(maxTimeout) > 0)) {
-      timeout = maxTimeout;
+    if (max != null && (timeout == null || timeout.compareTo(max) > 0)) {
+      timeout = max;
     }
-    Context base = lifetime();
     if (timeout == null) {
       return base.withCancel();
     }
-    long sinceHeaders = System.nanoTime() - request.getHeadersNanoTime();
-    if (sinceHeaders > 0 && sinceHeaders < MAX_QUEUED_NANOS) { // ignore an unset or odd stamp
+    if (sinceHeaders > 0 && sinceHeaders < MAX_QUEUED_NANOS) {
       timeout = timeout.minusNanos(sinceHeaders);
     }
     return base.withTimeout(timeout);
