@@ -331,14 +331,7 @@ class ContextFilterTest {
     AtomicInteger calls = new AtomicInteger();
     try (FilterServer server =
         FilterServer.with((request, response) -> calls.incrementAndGet()).start()) {
-      for (String[] h :
-          new String[][] {
-            {"Connect-Timeout-Ms", "-5"},
-            {"Connect-Timeout-Ms", "99999999999999999999"},
-            {"grpc-timeout", "5x"},
-            {"grpc-timeout", "123456789S"},
-            {"x-envoy-expected-rq-timeout-ms", "abc"}
-          }) {
+      for (String[] h : TestServer.MALFORMED_TIMEOUT_HEADERS) {
         HttpResponse<String> r = get(server, h[0], h[1]);
         assertEquals(400, r.statusCode(), h[0] + ": " + h[1]);
         assertTrue(r.body().contains(h[0]), r.body());
