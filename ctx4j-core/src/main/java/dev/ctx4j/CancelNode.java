@@ -58,7 +58,7 @@ import java.util.concurrent.locks.LockSupport;
  * done()} dependents and interrupts are handed to an executor, never run inline. Dead entries are
  * skipped.
  */
-sealed class CancelNode extends Node implements CancellableContext permits TimerNode {
+sealed class CancelNode extends Node implements CancellableContext permits CancelNode.Traced {
   private static final VarHandle STATE;
   private static final VarHandle HEAD;
   private static final VarHandle GARBAGE;
@@ -108,10 +108,45 @@ sealed class CancelNode extends Node implements CancellableContext permits Timer
   /** withCancel: a child scope registered with the parent's scope, or born done (S7, S25). */
   static CancelNode childOf(Node parent) {
     parent.expireOverdueDeadline();
-    CancelNode child = new CancelNode(parent, parent.deadlineOrNull());
+    CancelNode child =
+        Tracing.on
+            ? new Traced(parent, parent.deadlineOrNull())
+            : new CancelNode(parent, parent.deadlineOrNull());
     child.attach();
     return Tracing.created(child);
   }
+
+  /**
+   * A cancel node with a slot for what the tracing sink keeps with it ({@link Tracing#attachment}):
+   * a withCancel node created while tracing is on (a subclass, so untraced withCancel nodes stay at
+   * 40 bytes), and every {@link TimerNode}, whose fields fill the 48 bytes this one is padded to
+   * (72 bytes with the slot or without).
+   */
+  static sealed class Traced extends CancelNode permits TimerNode {
+    private Object trace; // written once by the creating thread, read racily by observers
+
+    Traced(Node parent, Deadline deadline) {
+      super(parent, deadline);
+    }
+
+    @Override
+    final Object trace() {
+      return trace;
+    }
+
+    @Override
+    final void trace(Object t) {
+      trace = t;
+    }
+  }
+
+  /** What the tracing sink keeps with this node, or null (untraced nodes have no slot). */
+  Object trace() {
+    return null;
+  }
+
+  /** Keeps {@code t} for the tracing sink; ignored by untraced nodes. */
+  void trace(Object t) {}
 
   /** Registers with the parent's scope; if that is already done, this node is born done. */
   final boolean attach() {

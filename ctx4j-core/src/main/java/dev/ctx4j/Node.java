@@ -119,12 +119,12 @@ abstract sealed class Node extends Link implements Context
   @Override
   public final <T> Context withValue(Key<T> key, T value) {
     Objects.requireNonNull(key, "key");
-    return Tracing.created(new ValueNode(this, key, value));
+    return new ValueNode(this, key, value); // not traced: see Tracing
   }
 
   @Override
   public final Context withoutCancel() {
-    return Tracing.created(new DetachedNode(this));
+    return new DetachedNode(this); // not traced: see Tracing
   }
 
   /** {@code Duration.between}, saturating instead of overflowing for instants far apart. */

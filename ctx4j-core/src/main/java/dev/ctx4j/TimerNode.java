@@ -12,7 +12,7 @@ import java.time.temporal.ChronoUnit;
  * nothing but the {@link Deadline}. A deadline no earlier than the parent's arms nothing (S11); one
  * beyond the clock's horizon arms nothing either (B2); cancelling disarms at once (S13).
  */
-final class TimerNode extends CancelNode {
+final class TimerNode extends CancelNode.Traced {
   private static final DateTimeFormatter HUMAN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS 'UTC'").withZone(ZoneOffset.UTC);
 

@@ -17,12 +17,20 @@ import java.util.function.Predicate;
  * The tracing switch and the hooks that observability tools read (module {@code ctx4j-observe}).
  *
  * <p>Off by default. Turn it on with {@code -Dctx4j.trace=on} or {@link #on()}. While on, every
- * derived context is reported to the installed {@link Sink} when it is created, and every cancel
- * (or expiry) is recorded as a {@link Chain}: its origin (thread, code site, time), its cause, each
- * hop of the propagation with its time offset from the origin, and the threads each hop woke. Each
- * chain is also emitted as a JFR event ({@code ctx4j.Cancel}, category "ctx4j"), and an {@code
- * await} that parked longer than {@link #longAwaitThreshold()} as {@code ctx4j.LongAwait}; both
- * cost nothing unless a recording enables them.
+ * derived cancellable context is reported to the installed {@link Sink} when it is created, which
+ * may keep an object with it ({@link #attachment}), and every cancel (or expiry) is recorded as a
+ * {@link Chain}: its origin (thread, code site, time), its cause, each hop of the propagation with
+ * its time offset from the origin, and the threads each hop woke. Each chain is also emitted as a
+ * JFR event ({@code ctx4j.Cancel}, category "ctx4j"), and an {@code await} that parked longer than
+ * {@link #longAwaitThreshold()} as {@code ctx4j.LongAwait}; both cost nothing unless a recording
+ * enables them.
+ *
+ * <p>Value and detached contexts ({@code withValue}, {@code withoutCancel}) are not reported: they
+ * hold nothing, register nowhere and cannot be cancelled, and a report would cost more than
+ * creating them. Observers find those that matter as the {@link #parentOf parents} of cancellable
+ * ones. Cancellable contexts need not be held by an observer either: one registered with a traced
+ * cancellable ancestor is listed by {@link #linkedChildrenOf} of that ancestor for as long as it is
+ * live (see {@link Sink#created}).
  *
  * <p>While off, core reads one static field at creation and at cancel and does nothing else.
  *
@@ -53,10 +61,15 @@ public final class Tracing {
   /** Receives what core records while tracing is on. Calls must be quick and must not throw. */
   public interface Sink {
     /**
-     * A context was derived, on the thread that derived it. {@link Tracing#callerSite()} called
-     * from here returns the code that derived it.
+     * A cancellable context was derived, on the thread that derived it (possibly born done). {@link
+     * Tracing#callerSite()} called from here returns the code that derived it.
+     *
+     * @param linked true if {@code ctx} is registered with the nearest cancellable ancestor and
+     *     that ancestor was traced too: {@link Tracing#linkedChildrenOf} of the ancestor lists it
+     *     while it is live, so a sink that wants to enumerate live contexts need not hold it
+     * @return what core keeps with {@code ctx} for this sink ({@link Tracing#attachment}), or null
      */
-    void created(Context ctx, Context parent);
+    Object created(CancellableContext ctx, Context parent, boolean linked);
 
     /** A cancel or an expiry finished its walk, on the thread that walked it. */
     void cancelled(Chain chain);
@@ -262,6 +275,32 @@ public final class Tracing {
     return Objects.requireNonNull(ctx, "ctx") instanceof CancelNode;
   }
 
+  /**
+   * What the sink returned when {@code ctx} was created with tracing on, or null (not cancellable,
+   * created while tracing was off, or the sink returned null).
+   */
+  public static Object attachment(Context ctx) {
+    return Objects.requireNonNull(ctx, "ctx") instanceof CancelNode c ? c.trace() : null;
+  }
+
+  /**
+   * The live cancellable contexts registered with {@code ctx}: those whose nearest cancellable
+   * ancestor it is, newest first. Empty if {@code ctx} is not cancellable or is done. A moment's
+   * copy; a context created concurrently may be missing.
+   */
+  public static List<CancellableContext> linkedChildrenOf(Context ctx) {
+    if (!(Objects.requireNonNull(ctx, "ctx") instanceof CancelNode c)) {
+      return List.of();
+    }
+    List<CancellableContext> out = new ArrayList<>();
+    for (Link e : c.dependents()) {
+      if (e instanceof CancelNode child && child.state == null) {
+        out.add(child);
+      }
+    }
+    return out;
+  }
+
   /** Names of the threads parked in {@code await}, {@code sleep} or {@code get} on this scope. */
   public static List<String> waitersOf(Context ctx) {
     if (!(Objects.requireNonNull(ctx, "ctx") instanceof CancelNode c)) {
@@ -316,13 +355,17 @@ public final class Tracing {
 
   // ---- hooks called by core while on ------------------------------------------------------------
 
-  /** Reports a new context; returns it, so a factory can wrap its return value in one call. */
-  static <N extends Node> N created(N node) {
+  /**
+   * Reports a new cancellable context and keeps what the sink returns; returns the node, so a
+   * factory can wrap its return value in one call.
+   */
+  static <N extends CancelNode> N created(N node) {
     if (on) {
       Sink s = sink;
       if (s != null) {
+        CancelNode scope = node.parent.scope();
         try {
-          s.created(node, node.parent);
+          node.trace(s.created(node, node.parent, scope != null && scope.trace() != null));
         } catch (RuntimeException e) {
           Callbacks.reportUncaught(e);
         }

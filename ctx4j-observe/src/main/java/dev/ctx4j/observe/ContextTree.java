@@ -20,8 +20,11 @@ import java.util.Set;
  * The live context tree and the last propagation chains, as plain values to render.
  *
  * <p>Needs tracing ({@link #enable()} or {@code -Dctx4j.trace=on}); contexts created before it was
- * on are not in the tree. Context values never appear, except those of keys declared with {@link
- * #displayable(Key)}. Thread-safe.
+ * on are not in the tree. The tree holds the live traced cancellable contexts and, on the path from
+ * each to its root, the value and detached contexts it was derived through; a value context with no
+ * live cancellable context below it is not shown (it holds nothing and cannot be cancelled: tracing
+ * does not record value contexts, see {@link Tracing}). Context values never appear, except those
+ * of keys declared with {@link #displayable(Key)}. Thread-safe.
  */
 public final class ContextTree {
   /** How many nodes {@link #snapshot()} shows at most. */
@@ -48,13 +51,14 @@ public final class ContextTree {
   /**
    * One context of the live tree.
    *
-   * @param id creation order (synthetic roots have ids of zero or below)
+   * @param id unique within the snapshot, in the order the snapshot lists its nodes (synthetic
+   *     roots have ids of zero or below)
    * @param segment the derivation step, e.g. {@code withTimeout(1.5s)}; for a displayable key the
    *     value follows after {@code =}
    * @param remaining time to the deadline, or null without one
    * @param waiters names of threads parked on this context
    * @param site the code that created it, or empty
-   * @param age time since creation
+   * @param age time since creation, or null if not recorded (value and detached contexts)
    */
   public record Node(
       long id,
@@ -71,7 +75,6 @@ public final class ContextTree {
       Objects.requireNonNull(state, "state");
       waiters = List.copyOf(waiters);
       Objects.requireNonNull(site, "site");
-      Objects.requireNonNull(age, "age");
       children = List.copyOf(children);
     }
 
@@ -162,7 +165,8 @@ public final class ContextTree {
    *
    * @param roots one synthetic root per context traced contexts hang from (usually {@code
    *     Context.background}), children in creation order
-   * @param live how many live traced contexts there were
+   * @param live how many contexts the tree held: live traced cancellable ones and the value and
+   *     detached ones on their paths
    * @param omitted how many of them are not in {@code roots} (beyond the node or depth limit)
    * @param chains the last finished chains, most recent first
    */
@@ -187,11 +191,11 @@ public final class ContextTree {
   }
 
   /**
-   * Records the creation site of every traced context ({@code true}), or of one in 1,024 ({@code
-   * false}, the default, also {@code -Dctx4j.trace.sites=sample}). A site costs a stack walk of a
-   * few microseconds, a hundred times the cost of creating a context; sampling keeps tracing-on
-   * creation within twice its untraced cost. Contexts watched by the {@link LeakDetector} always
-   * get their site.
+   * Records the creation site of every traced cancellable context ({@code true}), or of the first
+   * one created in each millisecond ({@code false}, the default, also {@code
+   * -Dctx4j.trace.sites=sample}). A site costs a stack walk of a few microseconds, a hundred times
+   * the cost of creating a context; sampling keeps tracing-on creation within twice its untraced
+   * cost. Contexts watched by the {@link LeakDetector} always get their site.
    */
   public static void allSites(boolean all) {
     Registry.INSTANCE.sites(all ? Registry.Sites.ALL : Registry.Sites.SAMPLE);
@@ -233,9 +237,12 @@ public final class ContextTree {
     return build(Registry.INSTANCE.live(), 0, maxNodes, Registry.INSTANCE.chains());
   }
 
-  /** A mark for {@link #liveSince}: every context created after this call has a greater id. */
+  /**
+   * A mark for {@link #liveSince}: every context created after this call is stamped with a greater
+   * number than every context created before it (also the {@link LeakDetector.Report#id()}).
+   */
   public static long mark() {
-    return Registry.INSTANCE.lastId();
+    return CoarseClock.advance();
   }
 
   /** The live tree restricted to contexts created after {@code mark}, and no chains. */
@@ -243,42 +250,65 @@ public final class ContextTree {
     return build(Registry.INSTANCE.live(), mark, DEFAULT_MAX_NODES, List.of());
   }
 
+  /** A context of the tree: a traced one with its stamp, or one on a path to one (no stamp). */
   private static final class Entry {
     final Context ctx;
-    final Registry.Rec rec;
+    final Registry.Stamp stamp; // null on a path entry
+    final long seq; // the stamp's, or the first traced descendant's for a path entry
+    final int order; // position in the live list (path entries: their first descendant's)
     final List<Entry> children = new ArrayList<>(0);
 
-    Entry(Context ctx, Registry.Rec rec) {
+    Entry(Context ctx, Registry.Stamp stamp, long seq, int order) {
       this.ctx = ctx;
-      this.rec = rec;
+      this.stamp = stamp;
+      this.seq = seq;
+      this.order = order;
     }
   }
 
+  private static final Comparator<Entry> CREATION =
+      Comparator.<Entry>comparingLong(e -> e.seq).thenComparingInt(e -> e.order);
+
   private static Snapshot build(
-      List<Map.Entry<Context, Registry.Rec>> live, long after, int maxNodes, List<Chain> chains) {
+      List<Map.Entry<Context, Registry.Stamp>> live, long after, int maxNodes, List<Chain> chains) {
     IdentityHashMap<Context, Entry> byCtx = new IdentityHashMap<>();
-    List<Entry> all = new ArrayList<>();
-    for (Map.Entry<Context, Registry.Rec> e : live) {
-      if (e.getValue().id > after) {
-        Entry entry = new Entry(e.getKey(), e.getValue());
+    List<Entry> traced = new ArrayList<>();
+    for (Map.Entry<Context, Registry.Stamp> e : live) {
+      Registry.Stamp stamp = e.getValue();
+      if (stamp.seq > after) {
+        Entry entry = new Entry(e.getKey(), stamp, stamp.seq, traced.size());
         byCtx.put(entry.ctx, entry);
-        all.add(entry);
+        traced.add(entry);
       }
     }
+    int held = traced.size();
     IdentityHashMap<Context, String> labels = new IdentityHashMap<>();
     Map<String, List<Entry>> groups = new LinkedHashMap<>();
-    for (Entry e : all) {
-      Context p = Tracing.parentOf(e.ctx).orElse(null);
-      Entry parent = p == null ? null : byCtx.get(p);
-      if (parent != null) {
-        parent.children.add(e);
-      } else {
+    for (Entry e : traced) {
+      Entry child = e;
+      while (true) {
+        Context p = parentShown(child.ctx);
+        Entry parent = p == null ? null : byCtx.get(p);
+        if (parent != null) {
+          parent.children.add(child);
+          break;
+        }
+        if (p != null && isPathNode(p)) { // a value or detached context: shown, then go on up
+          parent = new Entry(p, null, e.seq, e.order);
+          byCtx.put(p, parent);
+          held++;
+          parent.children.add(child);
+          child = parent;
+          continue;
+        }
         String label = p == null ? "?" : labels.computeIfAbsent(p, Object::toString);
-        groups.computeIfAbsent(label, k -> new ArrayList<>()).add(e);
+        groups.computeIfAbsent(label, k -> new ArrayList<>()).add(child);
+        break;
       }
     }
     long now = System.nanoTime();
     int[] budget = {maxNodes};
+    long[] ids = {0};
     List<Node> roots = new ArrayList<>();
     long rootId = 0;
     for (Map.Entry<String, List<Entry>> g : groups.entrySet()) {
@@ -291,7 +321,7 @@ public final class ContextTree {
         if (budget[0] <= 0) {
           break;
         }
-        kids.add(node(e, now, budget, 1));
+        kids.add(node(e, now, budget, ids, 1));
       }
       roots.add(
           new Node(rootId--, g.getKey(), State.LIVE, null, List.of(), "", Duration.ZERO, kids));
@@ -301,23 +331,41 @@ public final class ContextTree {
     for (Node r : roots) {
       shown += r.size() - 1;
     }
-    return new Snapshot(Instant.now(), roots, all.size(), all.size() - shown, chains);
+    return new Snapshot(Instant.now(), roots, held, held - shown, chains);
+  }
+
+  /** A context tracing does not record but the tree shows on the path to one it does. */
+  private static boolean isPathNode(Context c) {
+    return !Tracing.isCancellable(c) && Tracing.parentOf(c).isPresent();
+  }
+
+  /**
+   * The parent of {@code c} as the tree shows it: read-only views (no segment of their own: a view
+   * is the context it shows) are skipped.
+   */
+  private static Context parentShown(Context c) {
+    Context p = Tracing.parentOf(c).orElse(null);
+    while (p != null && isPathNode(p) && Tracing.segmentOf(p) == null) {
+      p = Tracing.parentOf(p).orElse(null);
+    }
+    return p;
   }
 
   private static List<Entry> inCreationOrder(List<Entry> entries) {
-    entries.sort(Comparator.comparingLong(e -> e.rec.id));
+    entries.sort(CREATION);
     return entries;
   }
 
-  private static Node node(Entry e, long now, int[] budget, int depth) {
+  private static Node node(Entry e, long now, int[] budget, long[] ids, int depth) {
     budget[0]--;
+    long id = ++ids[0];
     List<Node> kids = new ArrayList<>();
     if (depth < MAX_DEPTH) {
       for (Entry c : inCreationOrder(e.children)) {
         if (budget[0] <= 0) {
           break;
         }
-        kids.add(node(c, now, budget, depth + 1));
+        kids.add(node(c, now, budget, ids, depth + 1));
       }
     }
     Context ctx = e.ctx;
@@ -327,8 +375,9 @@ public final class ContextTree {
       segment = segment + "=" + clip(String.valueOf(ctx.value(key.get())), MAX_VALUE_CHARS);
     }
     Duration remaining = ctx.deadline().map(d -> d.remaining()).orElse(null);
+    Registry.Stamp stamp = e.stamp;
     return new Node(
-        e.rec.id,
+        id,
         segment,
         !ctx.isDone()
             ? State.LIVE
@@ -337,8 +386,8 @@ public final class ContextTree {
                 : State.CANCELLED,
         remaining,
         clip(Tracing.waitersOf(ctx)),
-        e.rec.site == null ? "" : e.rec.site.toString(),
-        Duration.ofNanos(now - e.rec.createdNanos),
+        stamp == null || stamp.site == null ? "" : stamp.site.toString(),
+        stamp == null ? null : Duration.ofNanos(now - stamp.createdNanos),
         kids);
   }
 

@@ -13,8 +13,10 @@ import java.util.Objects;
  * having been cancelled (or having expired) is reported once through {@link System.Logger} {@code
  * dev.ctx4j.observe.leak} at WARNING, with the code that created it, and as a {@code ctx4j.Leak}
  * JFR event. Like Netty's {@code ResourceLeakDetector}, watching has levels: {@link Level#OFF},
- * {@link Level#SAMPLE} (one context in {@value Leaks#SAMPLE_EVERY}, the default) and {@link
- * Level#ALL}. A leak is seen when the garbage collector gets to it, not before.
+ * {@link Level#SAMPLE} (the first cancellable context created in each millisecond, the default: a
+ * leak on a hot path is found within a few milliseconds, one on a rare path in proportion to its
+ * share of creations) and {@link Level#ALL}. A leak is seen when the garbage collector gets to it,
+ * not before.
  *
  * <p>{@link #olderThan} finds the other kind of leak: contexts still live long after they should
  * have ended.
@@ -32,7 +34,8 @@ public final class LeakDetector {
   /**
    * One suspicious context.
    *
-   * @param id creation order, as in {@link ContextTree.Node#id()}
+   * @param id the number of the clock tick it was created in: greater than a {@link
+   *     ContextTree#mark()} taken before its creation
    * @param context its derivation step (or path)
    * @param site the code that created it, or empty if unknown
    * @param age how long it lived (or has lived so far)
@@ -59,8 +62,8 @@ public final class LeakDetector {
   }
 
   /**
-   * Live traced contexts under {@code root} (at any depth, {@code root} excluded) older than {@code
-   * age}, oldest first; each is also logged at WARNING.
+   * Live traced cancellable contexts under {@code root} (at any depth, {@code root} excluded) older
+   * than {@code age}, oldest first; each is also logged at WARNING.
    *
    * @throws IllegalArgumentException if {@code age} is negative
    */
@@ -72,15 +75,15 @@ public final class LeakDetector {
     }
     long now = System.nanoTime();
     List<Report> out = new ArrayList<>();
-    for (Map.Entry<Context, Registry.Rec> e : Registry.INSTANCE.live()) {
-      Registry.Rec rec = e.getValue();
-      long lived = now - rec.createdNanos;
+    for (Map.Entry<Context, Registry.Stamp> e : Registry.INSTANCE.live()) {
+      Registry.Stamp stamp = e.getValue();
+      long lived = now - stamp.createdNanos;
       if (lived > age.toNanos() && isUnder(e.getKey(), root)) {
         out.add(
             new Report(
-                rec.id,
+                stamp.seq,
                 e.getKey().toString(),
-                rec.site == null ? "" : rec.site.toString(),
+                stamp.site == null ? "" : stamp.site.toString(),
                 Duration.ofNanos(lived)));
       }
     }

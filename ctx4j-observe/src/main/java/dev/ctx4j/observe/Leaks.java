@@ -13,7 +13,6 @@ import java.util.List;
  */
 final class Leaks {
   static final System.Logger LOG = System.getLogger("dev.ctx4j.observe.leak");
-  static final int SAMPLE_EVERY = 1_024;
   static final int RECENT = 256;
 
   private final Cleaner cleaner;
@@ -34,14 +33,12 @@ final class Leaks {
   }
 
   /**
-   * Decides (once per cancellable context) whether to watch it, from the top bits of the spread
-   * creation number ({@link Registry#spread}): one in {@value #SAMPLE_EVERY} when sampling.
+   * Decides (once per cancellable context) whether to watch it: always at {@code ALL}; at {@code
+   * SAMPLE}, the first context of each clock tick ({@code sample}), so at most one per millisecond.
    */
-  boolean wantsWatch(long spread) {
+  boolean wantsWatch(boolean sample) {
     LeakDetector.Level l = level;
-    return l == LeakDetector.Level.ALL
-        || (l == LeakDetector.Level.SAMPLE
-            && (spread >>> (64 - Integer.numberOfTrailingZeros(SAMPLE_EVERY))) == 0);
+    return l == LeakDetector.Level.ALL || (sample && l == LeakDetector.Level.SAMPLE);
   }
 
   /** True once any context has been watched: cancels must then mark watched records done. */
@@ -49,22 +46,22 @@ final class Leaks {
     return everWatched;
   }
 
-  void watch(Context ctx, Registry.Rec rec) {
+  void watch(Context ctx, Registry.Stamp stamp) {
     everWatched = true;
     String segment = Tracing.segmentOf(ctx);
-    cleaner.register(ctx, () -> collected(rec, segment));
+    cleaner.register(ctx, () -> collected(stamp, segment));
   }
 
-  private void collected(Registry.Rec rec, String segment) {
-    if (rec.done) {
+  private void collected(Registry.Stamp stamp, String segment) {
+    if (stamp.done) {
       return;
     }
     LeakDetector.Report r =
         new LeakDetector.Report(
-            rec.id,
+            stamp.seq,
             segment,
-            rec.site == null ? "" : rec.site.toString(),
-            Duration.ofNanos(System.nanoTime() - rec.createdNanos));
+            stamp.site == null ? "" : stamp.site.toString(),
+            Duration.ofNanos(System.nanoTime() - stamp.createdNanos));
     synchronized (recent) {
       recent.addFirst(r);
       while (recent.size() > RECENT) {

@@ -1,5 +1,6 @@
 package dev.ctx4j.observe;
 
+import dev.ctx4j.CancellableContext;
 import dev.ctx4j.Context;
 import dev.ctx4j.Tracing;
 
@@ -13,8 +14,8 @@ public final class ObserveSink implements Tracing.Sink {
   public ObserveSink() {}
 
   @Override
-  public void created(Context ctx, Context parent) {
-    Registry.INSTANCE.created(ctx, parent);
+  public Object created(CancellableContext ctx, Context parent, boolean linked) {
+    return Registry.INSTANCE.created(ctx, parent, linked);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.ctx4j.observe;
 
+import dev.ctx4j.CancellableContext;
 import dev.ctx4j.Context;
 import dev.ctx4j.Tracing;
 import java.lang.ref.Cleaner;
@@ -13,26 +14,35 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the live tree and the chain views read: every traced context that is not known to be done,
- * held weakly, and the last finished chains.
+ * What the live tree and the chain views read: every traced cancellable context that is not known
+ * to be done, and the last finished chains.
  *
  * <p>Creation is the hot path (tracing-on creation must cost at most twice untraced creation), so
- * it takes no lock and looks nothing up: the record is itself the weak reference to its context
- * ({@link Rec}), appended to a log owned by the creating thread ({@link Log}). The owner appends
- * with plain writes and, each time the log has doubled, copies the records still live into a fresh
- * chain it then publishes (a reader sees either chain whole; the copying costs O(1) per record).
- * Readers walk every published chain and keep the records whose context is still reachable and not
- * done. A context created before a reader's happens-before edge with the creating thread is seen;
- * one created concurrently may not be. Logs of threads that ended are compacted (or dropped, once
- * empty) by whichever thread registers a new log.
+ * it takes no lock, looks nothing up and, for most contexts, allocates nothing. Core keeps what
+ * {@link #created} returns with the context ({@link Tracing#attachment}): a {@link Stamp}, usually
+ * the shared one of the current {@link CoarseClock} tick, so a creation costs a volatile read and a
+ * store. Only sampled contexts (their creation site recorded, or watched by the leak detector) get
+ * a stamp of their own.
  *
- * <p>Parents are not looked up at creation: a snapshot links each context to its parent by
- * identity. Done-ness is read from the context itself. Only contexts watched by the leak detector
- * (sampled) are also kept in a weak identity map, so a cancel can mark their record done.
+ * <p>Enumeration follows core's own structure. A context registered with a traced cancellable
+ * ancestor ({@code linked}) is reachable from it while live ({@link Tracing#linkedChildrenOf}), so
+ * it needs no record here. Only the others, the tops of traced subtrees (children of {@code
+ * background()}, of a detached context, or of a context created before tracing was on), are
+ * recorded: the record is itself a weak reference to the context ({@link Rec}), appended to a log
+ * owned by the creating thread ({@link Log}). The owner appends with plain writes and, each time
+ * the log has doubled, copies the records still live into a fresh chain it then publishes (a reader
+ * sees either chain whole; the copying costs O(1) per record). Readers walk every published chain,
+ * keep the tops still reachable and not done, and descend through their linked children. A context
+ * created before a reader's happens-before edge with the creating thread is seen; one created
+ * concurrently may not be. Logs of threads that ended are compacted (or dropped, once empty) by
+ * whichever thread registers a new log.
+ *
+ * <p>Done-ness is read from the context itself. Only contexts watched by the leak detector
+ * (sampled) are also kept in a weak identity map, so a cancel can mark their stamp done.
  *
  * <p>Finished chains sit in a ring of at most {@link #chainCapacity} entries, guarded by {@code
  * chains}; each chain keeps at most {@link #MAX_HOPS_KEPT} hops. So memory is bounded by the live
- * contexts plus the records not yet swept (at most the capacity of each thread's log) plus a
+ * contexts plus the top records not yet swept (at most the capacity of each thread's log) plus a
  * constant.
  */
 final class Registry implements Tracing.Sink {
@@ -44,20 +54,30 @@ final class Registry implements Tracing.Sink {
   static final int MAX_SEGMENT = 1_024;
 
   /**
-   * One traced context: a weak reference to it, cleared by the garbage collector when the context
-   * is unreachable.
+   * When a traced context was created and, if sampled, where. Unsampled contexts share the stamp of
+   * the clock tick they were created in ({@link CoarseClock#current()}).
+   */
+  static final class Stamp {
+    final long seq; // the tick's number: grows with time and with each ContextTree.mark()
+    final long createdNanos; // the tick's System.nanoTime(): at most one tick early
+    final StackTraceElement site; // null when not captured (always null on a shared tick stamp)
+    volatile boolean sampled; // a shared tick stamp: one of its contexts has been sampled
+    volatile boolean done; // an own stamp of a watched context: a cancel reached it
+
+    Stamp(long seq, long createdNanos, StackTraceElement site) {
+      this.seq = seq;
+      this.createdNanos = createdNanos;
+      this.site = site;
+    }
+  }
+
+  /**
+   * A traced context at the top of a traced subtree: a weak reference to it, cleared by the garbage
+   * collector when the context is unreachable.
    */
   static final class Rec extends WeakReference<Context> {
-    final long id;
-    final StackTraceElement site; // null when not captured
-    final long createdNanos; // CoarseClock: at most one tick early
-    volatile boolean done; // set for watched contexts when a cancel reaches them
-
-    Rec(Context ctx, long id, StackTraceElement site, long createdNanos) {
+    Rec(Context ctx) {
       super(ctx);
-      this.id = id;
-      this.site = site;
-      this.createdNanos = createdNanos;
     }
   }
 
@@ -170,11 +190,10 @@ final class Registry implements Tracing.Sink {
     }
   }
 
-  private final AtomicLong ids = new AtomicLong();
   private final ThreadLocal<Log> mine = ThreadLocal.withInitial(this::newLog);
   private final List<Log> logs = new ArrayList<>(); // guarded by itself
   private int logsAfterSweep; // guarded by logs
-  private final List<Map<Context, Rec>> watched = new ArrayList<>(STRIPES);
+  private final List<Map<Context, Stamp>> watched = new ArrayList<>(STRIPES);
   private final ArrayDeque<ContextTree.Chain> chains = new ArrayDeque<>();
   private final AtomicLong chainIds = new AtomicLong();
   private volatile int chainCapacity = 64;
@@ -187,7 +206,10 @@ final class Registry implements Tracing.Sink {
     }
   }
 
-  /** Which contexts get their creation site recorded (a stack walk costs microseconds). */
+  /**
+   * Which contexts get their creation site recorded (a stack walk costs microseconds): all, or the
+   * first one created in each clock tick (at most one walk per millisecond), or none.
+   */
   enum Sites {
     ALL,
     SAMPLE,
@@ -202,29 +224,12 @@ final class Registry implements Tracing.Sink {
     }
   }
 
-  static final int SITE_SAMPLE_EVERY = 1_024;
-
   void sites(Sites s) {
     sites = s;
   }
 
   Sites sites() {
     return sites;
-  }
-
-  /**
-   * A well-spread hash of the creation number: its top bits decide the samples, so sampling costs
-   * no random draw and no shared state beyond the id.
-   */
-  static long spread(long id) {
-    return id * 0x9E3779B97F4A7C15L;
-  }
-
-  private boolean wantsSite(long spread) {
-    Sites s = sites;
-    return s == Sites.ALL
-        || (s == Sites.SAMPLE
-            && (spread >>> (64 - Integer.numberOfTrailingZeros(SITE_SAMPLE_EVERY))) == 0);
   }
 
   private Log newLog() {
@@ -257,26 +262,34 @@ final class Registry implements Tracing.Sink {
   }
 
   @Override
-  public void created(Context ctx, Context parent) {
+  public Object created(CancellableContext ctx, Context parent, boolean linked) {
     if (ctx.isDone()) {
-      return; // born done: nothing to watch
+      return null; // born done: nothing to watch
     }
-    long id = ids.incrementAndGet();
-    long spread = spread(id);
-    boolean watched = Tracing.isCancellable(ctx) && leaks.wantsWatch(spread);
-    StackTraceElement site = watched || wantsSite(spread) ? Tracing.callerSite() : null;
-    Rec rec = new Rec(ctx, id, site, CoarseClock.now());
-    mine.get().add(rec);
-    if (watched) {
-      Map<Context, Rec> m = stripe(ctx);
+    Stamp tick = CoarseClock.current();
+    // The first context of each tick is the sample: a plain read while it is taken (a race may
+    // sample two, harmlessly).
+    boolean sample = !tick.sampled && (tick.sampled = true);
+    boolean watch = leaks.wantsWatch(sample);
+    Sites s = sites;
+    Stamp stamp =
+        watch || s == Sites.ALL || (sample && s == Sites.SAMPLE)
+            ? new Stamp(tick.seq, tick.createdNanos, Tracing.callerSite())
+            : tick;
+    if (!linked) {
+      mine.get().add(new Rec(ctx));
+    }
+    if (watch) {
+      Map<Context, Stamp> m = stripe(ctx);
       synchronized (m) {
-        m.put(ctx, rec);
+        m.put(ctx, stamp);
       }
-      leaks.watch(ctx, rec);
+      leaks.watch(ctx, stamp);
     }
+    return stamp;
   }
 
-  private Map<Context, Rec> stripe(Context ctx) {
+  private Map<Context, Stamp> stripe(Context ctx) {
     return watched.get(System.identityHashCode(ctx) & (STRIPES - 1));
   }
 
@@ -285,13 +298,13 @@ final class Registry implements Tracing.Sink {
     if (leaks.watching()) {
       for (Tracing.Hop h : chain.hops()) {
         Context c = h.context();
-        Map<Context, Rec> m = stripe(c);
-        Rec rec;
+        Map<Context, Stamp> m = stripe(c);
+        Stamp stamp;
         synchronized (m) {
-          rec = m.remove(c);
+          stamp = m.remove(c);
         }
-        if (rec != null) {
-          rec.done = true;
+        if (stamp != null) {
+          stamp.done = true;
         }
       }
     }
@@ -320,6 +333,11 @@ final class Registry implements Tracing.Sink {
     }
   }
 
+  /** How many top records the calling thread's log holds (live or not yet compacted). */
+  long recordedHere() {
+    return mine.get().total;
+  }
+
   /** How many logs are registered (ended threads' logs are swept as new ones arrive). */
   int logCount() {
     synchronized (logs) {
@@ -327,27 +345,47 @@ final class Registry implements Tracing.Sink {
     }
   }
 
-  long lastId() {
-    return ids.get();
-  }
-
-  /** Every traced context not known to be done, with its record; a moment's copy. */
-  List<Map.Entry<Context, Rec>> live() {
+  /**
+   * Every traced cancellable context not known to be done, with its stamp; a moment's copy. The
+   * tops from the logs first (each thread's oldest first), then, level by level, the linked
+   * children of those already found (oldest first).
+   */
+  List<Map.Entry<Context, Stamp>> live() {
     List<Log> all;
     synchronized (logs) {
       all = List.copyOf(logs);
     }
-    List<Map.Entry<Context, Rec>> out = new ArrayList<>();
+    List<Map.Entry<Context, Stamp>> out = new ArrayList<>();
     for (Log l : all) {
+      List<Segment> newestFirst = new ArrayList<>();
       for (Segment s = l.head; s != null; s = s.older) {
-        for (Rec r : s.recs) {
+        newestFirst.add(s);
+      }
+      for (int i = newestFirst.size() - 1; i >= 0; i--) {
+        for (Rec r : newestFirst.get(i).recs) {
           Context c = r == null ? null : r.get();
-          if (c != null && !c.isDone()) {
-            out.add(Map.entry(c, r));
+          if (c != null) {
+            addIfTraced(out, c);
           }
         }
       }
     }
+    for (int i = 0; i < out.size(); i++) {
+      List<CancellableContext> kids = Tracing.linkedChildrenOf(out.get(i).getKey());
+      for (int k = kids.size() - 1; k >= 0; k--) {
+        addIfTraced(out, kids.get(k));
+      }
+    }
     return out;
+  }
+
+  /**
+   * Adds {@code c} if it is live and traced by this registry. A context created while tracing was
+   * off has no stamp; its traced children are tops of their own.
+   */
+  private static void addIfTraced(List<Map.Entry<Context, Stamp>> out, Context c) {
+    if (Tracing.attachment(c) instanceof Stamp s && !c.isDone()) {
+      out.add(Map.entry(c, s));
+    }
   }
 }

@@ -356,7 +356,7 @@ public final class Render {
     sb.append(",\"waiters\":");
     jsonStrings(sb, n.waiters());
     sb.append(",\"site\":\"").append(Format.json(n.site())).append('"');
-    sb.append(",\"ageNanos\":").append(n.age().toNanos());
+    sb.append(",\"ageNanos\":").append(n.age() == null ? "null" : n.age().toNanos());
     sb.append(",\"children\":[");
     for (int i = 0; i < n.children().size(); i++) {
       if (i > 0) {

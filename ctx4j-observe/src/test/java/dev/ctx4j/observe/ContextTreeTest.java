@@ -56,7 +56,7 @@ class ContextTreeTest {
       assertEquals("withTimeout(1h0m0s)", timed.segment());
       assertTrue(timed.remaining().compareTo(Duration.ofMinutes(59)) > 0);
       assertEquals(List.of("parked-worker"), timed.waiters());
-      assertEquals("withValue(user)=alice", timed.children().get(0).segment());
+      assertEquals(List.of(), timed.children(), "a value context with nothing below: not shown");
       assertEquals("alice", user.value(USER));
     } finally {
       request.cancel();
@@ -121,6 +121,7 @@ class ContextTreeTest {
     long mark = ContextTree.mark();
     try (CancellableContext root = Context.background().withCancel()) {
       Context shown = root.withValue(SECRET, "hunter2").withValue(USER, "carol");
+      var below = shown.withCancel(); // value contexts are shown on the path to a traced one
       Snapshot s = ContextTree.liveSince(mark);
       for (String out :
           List.of(
@@ -130,6 +131,34 @@ class ContextTreeTest {
         assertTrue(out.contains("carol"), out);
       }
       assertEquals("carol", shown.value(USER));
+    }
+  }
+
+  @Test
+  void valueContexts_shownOnlyOnThePathToALiveCancellable_viewsSkipped() {
+    long mark = ContextTree.mark();
+    try (CancellableContext request = Context.background().withCancel()) {
+      Context user = request.withValue(USER, "dave");
+      Context leaf = request.withValue(SECRET, "s3cret"); // nothing below: not shown
+      Context detached = user.withoutCancel();
+      CancellableContext job = detached.withCancel(); // a top: its parent can never be done
+      CancellableContext viaView = request.readOnly().withCancel();
+      Snapshot s = ContextTree.liveSince(mark);
+      Node req = only(s);
+      List<String> under = req.children().stream().map(Node::segment).toList();
+      assertEquals(List.of("withValue(user)=dave", "withCancel"), under, () -> Render.text(s));
+      Node userNode = req.children().get(0);
+      assertEquals(null, userNode.age(), "value contexts have no recorded age");
+      Node detachedNode = userNode.children().get(0);
+      assertEquals("withoutCancel", detachedNode.segment());
+      assertEquals("withCancel", detachedNode.children().get(0).segment());
+      assertEquals(5, s.live(), "3 cancellable contexts and the 2 on a path");
+      assertFalse(Render.text(s).contains("secret"), Render.text(s));
+      assertTrue(Render.json(s).contains("\"ageNanos\":null"), Render.json(s));
+      job.cancel();
+      viaView.cancel();
+      assertEquals(1, ContextTree.liveSince(mark).live(), "paths go with their contexts");
+      assertEquals("s3cret", leaf.value(SECRET));
     }
   }
 

@@ -43,7 +43,7 @@ class DebugServerTest {
   void start_default_bindsLoopbackAndServesEveryView() throws Exception {
     try (DebugServer server = DebugServer.start(0);
         CancellableContext c = Context.background().withCancel()) {
-      var unused = c.withValue(PASSWORD, "s3cret-value").withValue(TENANT, "acme");
+      var unused = c.withValue(PASSWORD, "s3cret-value").withValue(TENANT, "acme").withCancel();
       assertTrue(server.address().getAddress().isLoopbackAddress());
       for (String path : List.of("", "tree.json", "tree.txt", "chains.json")) {
         HttpResponse<String> r = get(server.uri().resolve(path), null);

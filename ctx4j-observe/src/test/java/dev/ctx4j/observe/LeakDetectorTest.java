@@ -104,8 +104,9 @@ class LeakDetectorTest {
     }
     int first = plantLeak(); // sentinels: once they are reported, the earlier garbage was seen
     awaitReport(mark, first);
+    long secondMark = ContextTree.mark();
     int second = plantLeak();
-    awaitReport(ContextTree.mark() - 2, second);
+    awaitReport(secondMark, second);
     List<LeakDetector.Report> mine =
         LeakDetector.recent().stream().filter(r -> r.id() > mark).toList();
     for (LeakDetector.Report r : mine) {
