@@ -31,8 +31,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>{@code childCreate} and {@code timeoutCreate} time creation alone: each invocation derives
  * {@value #BATCH} children of a fresh live parent, which is cancelled untimed afterwards (with
  * tracing on, the cancel records a chain: that cost belongs to cancel, not to creation). {@code
- * childCancel} and {@code timeoutCancel} time create + cancel, as in {@link PropagationBenchmark};
- * with tracing on their cancel records the cancelling code site (a stack walk) by design.
+ * topCreate} derives {@value #BATCH} children of {@code background()}, each cancelled untimed.
+ * {@code childCancel} and {@code timeoutCancel} time create + cancel, as in {@link
+ * PropagationBenchmark}; with tracing on their cancel records the cancelling code site (a stack
+ * walk) by design.
  *
  * <p>Run: {@code java -jar ctx4j-bench/target/benchmarks.jar TracingBenchmark}
  */
@@ -105,6 +107,36 @@ public class TracingBenchmark {
     CancellableContext[] made = b.made;
     for (int i = 0; i < made.length; i++) {
       made[i] = p.withCancel();
+    }
+    return made;
+  }
+
+  /** Room for a batch of tops, each cancelled after the invocation. */
+  @State(Scope.Thread)
+  public static class Tops {
+    final CancellableContext[] made = new CancellableContext[BATCH];
+
+    @TearDown(Level.Invocation)
+    public void tearDown() {
+      for (int i = 0; i < made.length; i++) {
+        made[i].cancel();
+        made[i] = null;
+      }
+    }
+  }
+
+  /**
+   * withCancel of {@code background()}: creation alone. A parent that can never be done registers
+   * no child, so with tracing on each such context (a top of a traced subtree) is recorded on its
+   * own, where a child of a cancellable parent is reached through the parent (ADR 0034).
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public CancellableContext[] topCreate(Traced t, Tops b) {
+    Context root = Context.background();
+    CancellableContext[] made = b.made;
+    for (int i = 0; i < made.length; i++) {
+      made[i] = root.withCancel();
     }
     return made;
   }

@@ -198,6 +198,7 @@ final class BenchCommand {
           "tracingChildCreate",
           "tracingWithValue",
           "tracingTimeoutCreate",
+          "tracingTopCreate",
           "tracingChildCancel",
           "tracingTimeoutCancel",
           "retainedWithCancel",
@@ -1199,7 +1200,8 @@ final class BenchCommand {
 
     /** Creation shapes whose tracing-on cost must stay within 2× of tracing off. */
     static final List<String> TRACED_CREATION =
-        List.of("tracingChildCreate", "tracingWithValue", "tracingTimeoutCreate");
+        List.of(
+            "tracingChildCreate", "tracingWithValue", "tracingTimeoutCreate", "tracingTopCreate");
 
     /** Tracing off vs the untraced shape measured elsewhere in the run. */
     static final List<String[]> TRACING_OFF_PEERS =
