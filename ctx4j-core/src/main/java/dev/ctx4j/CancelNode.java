@@ -389,6 +389,9 @@ sealed class CancelNode extends Node implements CancellableContext permits Cance
           if (STATE.compareAndSet(child, null, p)) {
             child.next = stack;
             stack = child;
+            if (chain != null) {
+              chain.pushedChild();
+            }
           } else if (child.state != p && !child.state.isComplete()) {
             // child.state == p: its attach() saw this cancel first and took p itself
             if (foreign == null) {

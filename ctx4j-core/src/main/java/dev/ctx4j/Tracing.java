@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -99,8 +98,12 @@ public final class Tracing {
     private final ContextException err;
     private final Throwable cause;
     private final List<Hop> hops = new ArrayList<>();
-    private final IdentityHashMap<Node, Integer> index = new IdentityHashMap<>();
+    // The hop index of the node each child on the walk's stack was found under: pushed when the
+    // walk pushes a child, popped when it pops one (the walk's stack is LIFO, so this one matches).
+    private int[] parents = new int[8];
+    private int depth;
     private Node current; // the hop being filled by fired()
+    private int currentParent; // its parent hop's index, -1 for the origin
     private long currentAt; // when the walk reached it, from startNanos
     private List<String> woken = new ArrayList<>(2);
     private long durationNanos;
@@ -115,10 +118,20 @@ public final class Tracing {
       this.cause = p.cause;
     }
 
+    /** The walk reached {@code n}: the origin first, then each child in the order it pops them. */
     void hop(CancelNode n) {
       flush();
       current = n;
+      currentParent = depth == 0 ? -1 : parents[--depth];
       currentAt = System.nanoTime() - startNanos;
+    }
+
+    /** The walk pushed a child of the current hop onto its stack. */
+    void pushedChild() {
+      if (depth == parents.length) {
+        parents = java.util.Arrays.copyOf(parents, depth * 2);
+      }
+      parents[depth++] = hops.size(); // the current hop's index once flushed
     }
 
     void fired(Link dependent) {
@@ -132,9 +145,7 @@ public final class Tracing {
 
     private void flush() {
       if (current != null) {
-        Integer parentHop = hops.isEmpty() ? null : index.get(current.parent.scope());
-        index.put(current, hops.size());
-        hops.add(new Hop(current, parentHop == null ? -1 : parentHop, currentAt, woken));
+        hops.add(new Hop(current, currentParent, currentAt, woken));
         woken.clear();
       }
     }
@@ -143,7 +154,7 @@ public final class Tracing {
       flush();
       current = null;
       woken = List.of();
-      index.clear();
+      parents = null;
       durationNanos = System.nanoTime() - startNanos;
     }
 

@@ -29,12 +29,12 @@ import org.openjdk.jmh.annotations.TearDown;
  * profile of an earlier {@code on} trial stays.
  *
  * <p>{@code childCreate} and {@code timeoutCreate} time creation alone: each invocation derives
- * {@value #BATCH} children of a fresh live parent, which is cancelled untimed afterwards (with
- * tracing on, the cancel records a chain: that cost belongs to cancel, not to creation). {@code
+ * {@value #BATCH} children of a fresh live parent, which is cancelled untimed afterwards; {@code
  * topCreate} derives {@value #BATCH} children of {@code background()}, each cancelled untimed.
- * {@code childCancel} and {@code timeoutCancel} time create + cancel, as in {@link
- * PropagationBenchmark}; with tracing on their cancel records the cancelling code site (a stack
- * walk) by design.
+ * Those teardown cancels run with tracing paused ({@link #untraced}): a traced cancel records a
+ * chain, a cost that belongs to cancel, not to creation. {@code childCancel} and {@code
+ * timeoutCancel} time create + cancel, as in {@link PropagationBenchmark}; with tracing on their
+ * cancel records the cancelling code site (a stack walk) by design.
  *
  * <p>Run: {@code java -jar ctx4j-bench/target/benchmarks.jar TracingBenchmark}
  */
@@ -86,8 +86,28 @@ public class TracingBenchmark {
 
     @TearDown(Level.Invocation)
     public void tearDown() {
-      parent.cancel();
+      untraced(parent::cancel);
       java.util.Arrays.fill(made, null);
+    }
+  }
+
+  /**
+   * Runs an untimed teardown's cancels with tracing paused, for the shapes that time creation
+   * alone: a traced cancel records a chain (a stack walk and a hop per context, about 2 KB for one
+   * context), and the collections that garbage causes would land in the timed creation loop. What a
+   * traced cancel costs is measured by {@code childCancel} and {@code timeoutCancel}.
+   */
+  static void untraced(Runnable cancels) {
+    boolean on = Tracing.isOn();
+    if (on) {
+      Tracing.off();
+    }
+    try {
+      cancels.run();
+    } finally {
+      if (on) {
+        Tracing.on();
+      }
     }
   }
 
@@ -118,10 +138,13 @@ public class TracingBenchmark {
 
     @TearDown(Level.Invocation)
     public void tearDown() {
-      for (int i = 0; i < made.length; i++) {
-        made[i].cancel();
-        made[i] = null;
-      }
+      untraced(
+          () -> {
+            for (int i = 0; i < made.length; i++) {
+              made[i].cancel();
+              made[i] = null;
+            }
+          });
     }
   }
 

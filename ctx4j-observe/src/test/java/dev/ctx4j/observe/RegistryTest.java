@@ -1,6 +1,7 @@
 package dev.ctx4j.observe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ctx4j.CancellableContext;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** The stamps, the per-thread logs of tops and the walk through linked children. */
 class RegistryTest {
+  private static final java.time.Duration HOUR = java.time.Duration.ofHours(1);
+
   @BeforeEach
   void on() {
     ContextTree.enable();
@@ -67,6 +70,30 @@ class RegistryTest {
       try (CancellableContext top = Context.background().withCancel()) {
         assertTrue(Registry.INSTANCE.recordedHere() > before || top.isDone(), "a top is recorded");
       }
+    }
+  }
+
+  @Test
+  void linkedChildrenOf_liveCancellableChildrenThroughValues_newestFirst_badInputNamed() {
+    try (CancellableContext root = Context.background().withCancel()) {
+      CancellableContext a = root.withCancel();
+      CancellableContext b = root.withValue(LeakDetectorTest.LeakKey.K, 1).withTimeout(HOUR);
+      CancellableContext ended = root.withCancel();
+      var detachedChild = root.withoutCancel().withCancel(); // registers nowhere
+      var grandchild = a.withCancel(); // registered with a, not root
+      ended.cancel();
+      assertEquals(List.of(b, a), Tracing.linkedChildrenOf(root));
+      assertEquals(List.of(grandchild), Tracing.linkedChildrenOf(a));
+      assertEquals(
+          List.of(), Tracing.linkedChildrenOf(root.withValue(LeakDetectorTest.LeakKey.K, 2)));
+      assertEquals(List.of(), Tracing.linkedChildrenOf(ended));
+      assertEquals(null, Tracing.attachment(Context.background()));
+      assertTrue(Tracing.attachment(detachedChild) instanceof Registry.Stamp);
+      var n = assertThrows(NullPointerException.class, () -> Tracing.linkedChildrenOf(null));
+      assertTrue(n.getMessage().contains("ctx"));
+      n = assertThrows(NullPointerException.class, () -> Tracing.attachment(null));
+      assertTrue(n.getMessage().contains("ctx"));
+      detachedChild.cancel();
     }
   }
 
