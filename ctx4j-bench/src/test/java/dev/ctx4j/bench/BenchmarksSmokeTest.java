@@ -74,6 +74,7 @@ class BenchmarksSmokeTest {
               "TracingBenchmark.childCreate",
               "TracingBenchmark.timeoutCancel",
               "TracingBenchmark.timeoutCreate",
+              "TracingBenchmark.topCreate",
               "TracingBenchmark.withValue"));
 
   @Test
