@@ -194,8 +194,8 @@ public final class ContextTree {
    * Records the creation site of every traced cancellable context ({@code true}), or of the first
    * one created in each millisecond ({@code false}, the default, also {@code
    * -Dctx4j.trace.sites=sample}). A site costs a stack walk of a few microseconds, a hundred times
-   * the cost of creating a context; sampling keeps tracing-on creation within twice its untraced
-   * cost. Contexts watched by the {@link LeakDetector} always get their site.
+   * the cost of creating a context; sampling keeps those walks out of the cost of tracing-on
+   * creation. Contexts watched by the {@link LeakDetector} always get their site.
    */
   public static void allSites(boolean all) {
     Registry.INSTANCE.sites(all ? Registry.Sites.ALL : Registry.Sites.SAMPLE);
