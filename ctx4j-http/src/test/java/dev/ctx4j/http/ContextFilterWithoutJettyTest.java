@@ -79,6 +79,23 @@ class ContextFilterWithoutJettyTest {
     return new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
   }
 
+  /** A new filter of {@code filterType} (loaded by {@code loader}), initialised with no params. */
+  private static Object initFilter(ClassLoader loader, Class<?> filterType) throws Exception {
+    Object filter = filterType.getConstructor().newInstance();
+    filterType
+        .getMethod("init", loader.loadClass("jakarta.servlet.FilterConfig"))
+        .invoke(filter, proxy(loader, "jakarta.servlet.FilterConfig", new Fake()));
+    return filter;
+  }
+
+  private static Method doFilterMethod(ClassLoader loader, Class<?> filterType) throws Exception {
+    return filterType.getMethod(
+        "doFilter",
+        loader.loadClass("jakarta.servlet.ServletRequest"),
+        loader.loadClass("jakarta.servlet.ServletResponse"),
+        loader.loadClass("jakarta.servlet.FilterChain"));
+  }
+
   private static Object proxy(ClassLoader loader, String type, InvocationHandler h)
       throws ClassNotFoundException {
     return Proxy.newProxyInstance(loader, new Class<?>[] {loader.loadClass(type)}, h);
@@ -92,18 +109,8 @@ class ContextFilterWithoutJettyTest {
           () -> loader.loadClass("org.eclipse.jetty.ee10.servlet.ServletContextRequest"));
       Class<?> filterType = loader.loadClass("dev.ctx4j.http.ContextFilter");
       Class<?> contextType = loader.loadClass("dev.ctx4j.Context");
-      Object filter = filterType.getConstructor().newInstance();
-      Class<?> configType = loader.loadClass("jakarta.servlet.FilterConfig");
-      filterType
-          .getMethod("init", configType)
-          .invoke(filter, proxy(loader, "jakarta.servlet.FilterConfig", new Fake()));
-
-      Method doFilter =
-          filterType.getMethod(
-              "doFilter",
-              loader.loadClass("jakarta.servlet.ServletRequest"),
-              loader.loadClass("jakarta.servlet.ServletResponse"),
-              loader.loadClass("jakarta.servlet.FilterChain"));
+      Object filter = initFilter(loader, filterType);
+      Method doFilter = doFilterMethod(loader, filterType);
 
       // A request with a timeout header: the chain runs with a deadline, the context ends after.
       Fake request = new Fake();
@@ -167,16 +174,8 @@ class ContextFilterWithoutJettyTest {
       Class<?> listenerType = loader.loadClass("jakarta.servlet.AsyncListener");
       Class<?> eventType = loader.loadClass("jakarta.servlet.AsyncEvent");
       Class<?> asyncType = loader.loadClass("jakarta.servlet.AsyncContext");
-      Object filter = filterType.getConstructor().newInstance();
-      filterType
-          .getMethod("init", loader.loadClass("jakarta.servlet.FilterConfig"))
-          .invoke(filter, proxy(loader, "jakarta.servlet.FilterConfig", new Fake()));
-      Method doFilter =
-          filterType.getMethod(
-              "doFilter",
-              loader.loadClass("jakarta.servlet.ServletRequest"),
-              loader.loadClass("jakarta.servlet.ServletResponse"),
-              loader.loadClass("jakarta.servlet.FilterChain"));
+      Object filter = initFilter(loader, filterType);
+      Method doFilter = doFilterMethod(loader, filterType);
       Method isDone = contextType.getMethod("isDone");
       Method cause = contextType.getMethod("cause");
 

@@ -99,8 +99,9 @@ public final class LeakDetector {
     return out;
   }
 
+  /** True if {@code root} is a strict ancestor of {@code ctx}. */
   @SuppressWarnings("ReferenceEquality") // ancestry is identity
-  private static boolean isUnder(Context ctx, Context root) {
+  static boolean isUnder(Context ctx, Context root) {
     for (Context p = Tracing.parentOf(ctx).orElse(null);
         p != null;
         p = Tracing.parentOf(p).orElse(null)) {

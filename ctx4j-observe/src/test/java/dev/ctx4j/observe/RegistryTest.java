@@ -66,7 +66,10 @@ class RegistryTest {
         root.withCancel().withValue(LeakDetectorTest.LeakKey.K, i).withCancel();
       }
       assertEquals(before, Registry.INSTANCE.recordedHere(), "linked children are walked to");
-      long under = Registry.INSTANCE.live().stream().filter(e -> isUnder(e.getKey(), root)).count();
+      long under =
+          Registry.INSTANCE.live().stream()
+              .filter(e -> LeakDetector.isUnder(e.getKey(), root))
+              .count();
       assertEquals(20_000, under, "and found through their parents");
       assertTrue(Tracing.attachment(root) instanceof Registry.Stamp);
       try (CancellableContext top = Context.background().withCancel()) {
@@ -99,18 +102,6 @@ class RegistryTest {
       assertTrue(n.getMessage().contains("ctx"));
       detachedChild.cancel();
     }
-  }
-
-  @SuppressWarnings("ReferenceEquality") // ancestry is identity
-  private static boolean isUnder(Context c, Context ancestor) {
-    for (Context p = Tracing.parentOf(c).orElse(null);
-        p != null;
-        p = Tracing.parentOf(p).orElse(null)) {
-      if (p == ancestor) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Test
