@@ -19,10 +19,18 @@ import java.util.concurrent.Executor;
  * <p>{@link #registration} goes null, then the context's registration, then {@link #CLOSED}; the
  * one atomic swap in {@link #release} decides whether {@code start} or {@code onClose} stops it, so
  * it is stopped exactly once whatever the order of the two.
+ *
+ * <p>Once this call has cancelled the delegate, a failure status reaching {@code onClose} is
+ * replaced by the cancel's own ({@code CANCELLED} with the context's cause), as grpc's own call
+ * does for a listener that threw. The server's answer to the cancel can close the call before the
+ * cancel itself does: grpc's in-process transport tells the server first and the client's listener
+ * after, so a server that answers at once closes the call with its own status, which lacks the
+ * client's cause. An {@code OK} is left as it is: the call completed before the cancel took effect.
  */
 final class CancellingCall<ReqT, RespT>
     extends ForwardingClientCall.SimpleForwardingClientCall<ReqT, RespT> implements Runnable {
   private static final Registration CLOSED = () -> false;
+  private static final String CANCELLED = "ctx4j context canceled";
   private static final VarHandle REGISTRATION;
 
   static {
@@ -38,6 +46,7 @@ final class CancellingCall<ReqT, RespT>
   private final Context ctx;
   private final Executor executor;
   private volatile Registration registration;
+  private volatile Status cancelledWith; // set before this call cancels the delegate
 
   CancellingCall(ClientCall<ReqT, RespT> call, Context ctx, Executor executor) {
     super(call);
@@ -64,7 +73,9 @@ final class CancellingCall<ReqT, RespT>
     if (ctx.err() instanceof DeadlineExceededException) {
       return; // the call carries the same deadline: grpc ends it with DEADLINE_EXCEEDED
     }
-    delegate().cancel("ctx4j context canceled", ctx.cause());
+    Throwable cause = ctx.cause();
+    cancelledWith = Status.CANCELLED.withDescription(CANCELLED).withCause(cause);
+    delegate().cancel(CANCELLED, cause);
   }
 
   private void release() {
@@ -84,6 +95,11 @@ final class CancellingCall<ReqT, RespT>
     @Override
     public void onClose(Status status, Metadata trailers) {
       release();
+      Status mine = cancelledWith;
+      if (mine != null && !status.isOk()) {
+        super.onClose(mine, new Metadata()); // the trailers went with the server's status
+        return;
+      }
       super.onClose(status, trailers);
     }
   }

@@ -17,10 +17,12 @@ import java.util.concurrent.Executor;
  * <p>The context is the one in the call's {@link CallOptions} under {@link #CONTEXT}, else {@link
  * Context#current()} on the thread that creates the call. The call's deadline becomes the earlier
  * of its own and the context's. When the context is cancelled, the call is cancelled with the
- * context's {@link Context#cause()} as the status cause (the client sees {@code CANCELLED}); when
- * the context's deadline passes, the call's own deadline (the same point) ends it with {@code
- * DEADLINE_EXCEEDED}. The cancel runs on the interceptor's executor, never on the thread that
- * cancelled the context, and the registration is stopped as soon as the call closes.
+ * context's {@link Context#cause()} as the status cause (the client sees {@code CANCELLED}, with
+ * that cause, even if the server's answer to the cancel reaches the call first; a call that had
+ * already completed {@code OK} keeps its result); when the context's deadline passes, the call's
+ * own deadline (the same point) ends it with {@code DEADLINE_EXCEEDED}. The cancel runs on the
+ * interceptor's executor, never on the thread that cancelled the context, and the registration is
+ * stopped as soon as the call closes.
  *
  * <p>Thread-safe; one instance serves any number of channels.
  */
