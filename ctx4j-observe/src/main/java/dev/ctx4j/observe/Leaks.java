@@ -18,7 +18,6 @@ final class Leaks {
   private final Cleaner cleaner;
   private final ArrayDeque<LeakDetector.Report> recent = new ArrayDeque<>(); // guarded by itself
   private volatile LeakDetector.Level level = LeakDetector.Level.SAMPLE;
-  private volatile boolean everWatched;
 
   Leaks(Cleaner cleaner) {
     this.cleaner = cleaner;
@@ -41,14 +40,15 @@ final class Leaks {
     return l == LeakDetector.Level.ALL || (sample && l == LeakDetector.Level.SAMPLE);
   }
 
-  /** True once any context has been watched: cancels must then mark watched records done. */
-  boolean watching() {
-    return everWatched;
-  }
-
+  /**
+   * Watches {@code ctx}, whose own stamp is {@code stamp}: its done flag is set by a hook on the
+   * context itself (run inline by the cancelling thread: one volatile write), so a cancel counts
+   * whether or not tracing is on when it happens; the cleaning action reports the context if it is
+   * collected before that.
+   */
   void watch(Context ctx, Registry.Stamp stamp) {
-    everWatched = true;
     String segment = Tracing.segmentOf(ctx);
+    var unused = ctx.afterDone(() -> stamp.done = true, Runnable::run);
     cleaner.register(ctx, () -> collected(stamp, segment));
   }
 

@@ -9,7 +9,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -28,17 +27,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * ancestor ({@code linked}) is reachable from it while live ({@link Tracing#linkedChildrenOf}), so
  * it needs no record here. Only the others, the tops of traced subtrees (children of {@code
  * background()}, of a detached context, or of a context created before tracing was on), are
- * recorded: the record is itself a weak reference to the context ({@link Rec}), appended to a log
- * owned by the creating thread ({@link Log}). The owner appends with plain writes and, each time
- * the log has doubled, copies the records still live into a fresh chain it then publishes (a reader
+ * recorded, in a log owned by the creating thread ({@link Log}). A record is a weak reference
+ * ({@link Rec}): to the top itself if it has a stamp of its own, else to the {@link Group} of
+ * unsampled tops the thread created in the same tick, which they share as their stamp. So one weak
+ * reference covers a group, not each top; the price is that a top dropped without a cancel stays
+ * reachable, through the group, while a sibling does (fewer than {@value #MAX_GROUP} others, of the
+ * same thread and millisecond; ADR 0035). The owner appends with plain writes and, each time the
+ * log has doubled, copies the records still live into a fresh chain it then publishes (a reader
  * sees either chain whole; the copying costs O(1) per record). Readers walk every published chain,
  * keep the tops still reachable and not done, and descend through their linked children. A context
  * created before a reader's happens-before edge with the creating thread is seen; one created
  * concurrently may not be. Logs of threads that ended are compacted (or dropped, once empty) by
  * whichever thread registers a new log.
  *
- * <p>Done-ness is read from the context itself. Only contexts watched by the leak detector
- * (sampled) are also kept in a weak identity map, so a cancel can mark their stamp done.
+ * <p>Done-ness is read from the context itself; a context watched by the leak detector also marks
+ * its own stamp done through a hook ({@link Leaks#watch}).
  *
  * <p>Finished chains sit in a ring of at most {@link #chainCapacity} entries, guarded by {@code
  * chains}; each chain keeps at most {@link #MAX_HOPS_KEPT} hops. So memory is bounded by the live
@@ -48,16 +51,17 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Registry implements Tracing.Sink {
   static final Registry INSTANCE = new Registry();
 
-  static final int STRIPES = 16;
   static final int MAX_HOPS_KEPT = 1_000;
   static final int FIRST_SEGMENT = 16; // small: many virtual threads create a few contexts
   static final int MAX_SEGMENT = 1_024;
+  static final int FIRST_GROUP = 4;
+  static final int MAX_GROUP = 64;
 
   /**
    * When a traced context was created and, if sampled, where. Unsampled contexts share the stamp of
    * the clock tick they were created in ({@link CoarseClock#current()}).
    */
-  static final class Stamp {
+  static class Stamp {
     final long seq; // the tick's number: grows with time and with each ContextTree.mark()
     final long createdNanos; // the tick's System.nanoTime(): at most one tick early
     final StackTraceElement site; // null when not captured (always null on a shared tick stamp)
@@ -72,12 +76,46 @@ final class Registry implements Tracing.Sink {
   }
 
   /**
-   * A traced context at the top of a traced subtree: a weak reference to it, cleared by the garbage
-   * collector when the context is unreachable.
+   * The tops one thread created in one clock tick, unsampled: the stamp they share (each keeps it
+   * as its attachment, so the group lives while any of them does) and the tops themselves. One weak
+   * record covers the whole group instead of one per top. Slots are appended by the owner (plain
+   * writes; a reader may miss the newest) and cleared once their context is done, by the owner or
+   * by a reader (a slot only ever goes from null to a context to null, so no write is lost).
    */
-  static final class Rec extends WeakReference<Context> {
-    Rec(Context ctx) {
-      super(ctx);
+  static final class Group extends Stamp {
+    final Context[] tops;
+    int size; // the owner's
+
+    Group(Stamp tick, int capacity) {
+      super(tick.seq, tick.createdNanos, null);
+      this.tops = new Context[capacity];
+    }
+
+    /** True if a slot holds a context not done; clears the slots of those done. */
+    boolean sweep() {
+      boolean live = false;
+      Context[] t = tops;
+      for (int i = 0; i < t.length; i++) {
+        Context c = t[i];
+        if (c != null) {
+          if (c.isDone()) {
+            t[i] = null;
+          } else {
+            live = true;
+          }
+        }
+      }
+      return live;
+    }
+  }
+
+  /**
+   * A record in a log: a weak reference, cleared by the garbage collector once unreachable, to a
+   * top with a stamp of its own (sampled) or to a {@link Group} of tops.
+   */
+  static final class Rec extends WeakReference<Object> {
+    Rec(Object topOrGroup) {
+      super(topOrGroup);
     }
   }
 
@@ -105,6 +143,7 @@ final class Registry implements Tracing.Sink {
     private long total; // records in the chain
     private long compactAt;
     private int gcSince; // GcWatch.count() at the last compaction
+    private Rec group; // the record of the group being filled, or null
     volatile Segment head;
 
     Log(Thread owner) {
@@ -131,6 +170,24 @@ final class Registry implements Tracing.Sink {
     }
 
     /**
+     * Adds {@code top} to this thread's group of {@code tick}, which it returns (a new group, with
+     * its record, once the tick has changed or the group is full).
+     */
+    Group join(Context top, Stamp tick) {
+      Rec r = group;
+      Group g = r == null ? null : (Group) r.get();
+      if (g == null || g.seq != tick.seq || g.size == g.tops.length) {
+        int capacity =
+            g != null && g.seq == tick.seq ? Math.min(MAX_GROUP, 2 * g.tops.length) : FIRST_GROUP;
+        g = new Group(tick, capacity);
+        group = r = new Rec(g);
+        add(r);
+      }
+      g.tops[g.size++] = top;
+      return g;
+    }
+
+    /**
      * Copies the records still live into a fresh chain and publishes it. Runs when the chain has
      * doubled (so copying costs O(1) per record) and after each garbage collection (which cleared
      * the records of contexts it collected: dropping them at once keeps the next collection from
@@ -142,7 +199,7 @@ final class Registry implements Tracing.Sink {
       long kept = 0;
       for (Segment s = current; s != null; s = s.older) {
         for (Rec r : s.recs) {
-          if (r != null && isLive(r)) {
+          if (r != null && (r == group || isLive(r))) { // the group being filled stays
             if (n == fresh.recs.length) {
               fresh = new Segment(Math.min(MAX_SEGMENT, fresh.recs.length * 4), fresh);
               n = 0;
@@ -160,8 +217,8 @@ final class Registry implements Tracing.Sink {
     }
 
     private static boolean isLive(Rec r) {
-      Context c = r.get();
-      return c != null && !c.isDone();
+      Object o = r.get();
+      return o instanceof Context c ? !c.isDone() : o instanceof Group g && g.sweep();
     }
   }
 
@@ -193,18 +250,13 @@ final class Registry implements Tracing.Sink {
   private final ThreadLocal<Log> mine = ThreadLocal.withInitial(this::newLog);
   private final List<Log> logs = new ArrayList<>(); // guarded by itself
   private int logsAfterSweep; // guarded by logs
-  private final List<Map<Context, Stamp>> watched = new ArrayList<>(STRIPES);
   private final ArrayDeque<ContextTree.Chain> chains = new ArrayDeque<>();
   private final AtomicLong chainIds = new AtomicLong();
   private volatile int chainCapacity = 64;
   private volatile Sites sites = Sites.parse(System.getProperty("ctx4j.trace.sites", "sample"));
   final Leaks leaks = new Leaks(Cleaner.create());
 
-  private Registry() {
-    for (int i = 0; i < STRIPES; i++) {
-      watched.add(new WeakHashMap<>());
-    }
-  }
+  private Registry() {}
 
   /**
    * Which contexts get their creation site recorded (a stack walk costs microseconds): all, or the
@@ -250,7 +302,8 @@ final class Registry implements Tracing.Sink {
       if (l.owner.isAlive()) {
         kept.add(l);
       } else {
-        l.compact(); // the owner is gone and sweeps hold logs: no one else touches it
+        l.group = null; // the owner is gone (it appends no more) and sweeps hold logs
+        l.compact();
         if (l.total > 0) {
           kept.add(l);
         }
@@ -272,42 +325,23 @@ final class Registry implements Tracing.Sink {
     boolean sample = !tick.sampled && (tick.sampled = true);
     boolean watch = leaks.wantsWatch(sample);
     Sites s = sites;
-    Stamp stamp =
-        watch || s == Sites.ALL || (sample && s == Sites.SAMPLE)
-            ? new Stamp(tick.seq, tick.createdNanos, Tracing.callerSite())
-            : tick;
+    boolean own = watch || s == Sites.ALL || (sample && s == Sites.SAMPLE);
+    Stamp stamp = own ? new Stamp(tick.seq, tick.createdNanos, Tracing.callerSite()) : tick;
     if (!linked) {
-      mine.get().add(new Rec(ctx));
+      Log log = mine.get();
+      if (!own) {
+        return log.join(ctx, tick);
+      }
+      log.add(new Rec(ctx));
     }
     if (watch) {
-      Map<Context, Stamp> m = stripe(ctx);
-      synchronized (m) {
-        m.put(ctx, stamp);
-      }
       leaks.watch(ctx, stamp);
     }
     return stamp;
   }
 
-  private Map<Context, Stamp> stripe(Context ctx) {
-    return watched.get(System.identityHashCode(ctx) & (STRIPES - 1));
-  }
-
   @Override
   public void cancelled(Tracing.Chain chain) {
-    if (leaks.watching()) {
-      for (Tracing.Hop h : chain.hops()) {
-        Context c = h.context();
-        Map<Context, Stamp> m = stripe(c);
-        Stamp stamp;
-        synchronized (m) {
-          stamp = m.remove(c);
-        }
-        if (stamp != null) {
-          stamp.done = true;
-        }
-      }
-    }
     ContextTree.Chain view = ContextTree.Chain.of(chainIds.incrementAndGet(), chain, MAX_HOPS_KEPT);
     synchronized (chains) {
       chains.addFirst(view);
@@ -363,9 +397,19 @@ final class Registry implements Tracing.Sink {
       }
       for (int i = newestFirst.size() - 1; i >= 0; i--) {
         for (Rec r : newestFirst.get(i).recs) {
-          Context c = r == null ? null : r.get();
-          if (c != null) {
+          Object o = r == null ? null : r.get();
+          if (o instanceof Context c) {
             addIfTraced(out, c);
+          } else if (o instanceof Group g) {
+            Context[] tops = g.tops;
+            for (int k = 0; k < tops.length; k++) {
+              Context c = tops[k];
+              if (c != null && c.isDone()) {
+                tops[k] = null; // see Group: a done slot is never written again by its owner
+              } else if (c != null) {
+                addIfTraced(out, c);
+              }
+            }
           }
         }
       }

@@ -116,6 +116,30 @@ class LeakDetectorTest {
   }
 
   @Test
+  void cancelledWhileTracingWasOff_notReportedWhenCollected() {
+    long mark = ContextTree.mark();
+    List<CancellableContext> made = new java.util.ArrayList<>();
+    int line = Lines.here() + 2;
+    for (int i = 0; i < 1_000; i++) {
+      made.add(Context.background().withCancel()); // watched: the level is ALL
+    }
+    dev.ctx4j.Tracing.off();
+    try {
+      made.forEach(CancellableContext::cancel); // the sink hears nothing of these cancels
+    } finally {
+      dev.ctx4j.Tracing.on();
+    }
+    made.clear();
+    int sentinel = plantLeak(); // once it is reported, the contexts above were collected too
+    awaitReport(mark, sentinel);
+    List<LeakDetector.Report> wrong =
+        LeakDetector.recent().stream()
+            .filter(r -> r.id() > mark && r.site().endsWith("LeakDetectorTest.java:" + line + ")"))
+            .toList();
+    assertEquals(List.of(), wrong, "a cancel made while tracing was off still counts");
+  }
+
+  @Test
   void olderThan_liveUnderRoot_foundOldestFirstAndLogged() {
     try (CancellableContext root = Context.background().withCancel()) {
       long mark = ContextTree.mark();

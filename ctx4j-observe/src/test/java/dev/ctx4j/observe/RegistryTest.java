@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ctx4j.CancellableContext;
 import dev.ctx4j.Context;
 import dev.ctx4j.Tracing;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -194,5 +195,146 @@ class RegistryTest {
     assertTrue(
         Registry.INSTANCE.logCount() < 1_000,
         "2,000 threads ended; logs kept: " + Registry.INSTANCE.logCount());
+  }
+
+  /** Runs {@code body} with sites sampled and leak watching off: most tops then join groups. */
+  private static void sampledSitesNoWatch(ThrowingRunnable body) throws Exception {
+    Registry.Sites sites = Registry.INSTANCE.sites();
+    LeakDetector.Level level = LeakDetector.level();
+    Registry.INSTANCE.sites(Registry.Sites.SAMPLE);
+    LeakDetector.level(LeakDetector.Level.OFF);
+    try {
+      body.run();
+    } finally {
+      LeakDetector.level(level);
+      Registry.INSTANCE.sites(sites);
+    }
+  }
+
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  @Test
+  void unsampledTops_shareTheirThreadsGroupPerTick_growingToMaxGroup_allFound() throws Exception {
+    sampledSitesNoWatch(
+        () -> {
+          long mark = ContextTree.mark();
+          List<CancellableContext> tops = new ArrayList<>();
+          for (int i = 0; i < 20_000; i++) {
+            tops.add(Context.background().withCancel());
+          }
+          // Per tick: at most one sampled top (its own stamp), the rest in groups of 4, 8, ... 64.
+          Map<Long, List<Registry.Group>> groupsByTick = new java.util.HashMap<>();
+          java.util.IdentityHashMap<Registry.Group, Integer> members =
+              new java.util.IdentityHashMap<>();
+          Map<Long, Integer> ownByTick = new java.util.HashMap<>();
+          for (CancellableContext c : tops) {
+            Registry.Stamp s = (Registry.Stamp) Tracing.attachment(c);
+            if (s instanceof Registry.Group g) {
+              if (members.merge(g, 1, Integer::sum) == 1) {
+                groupsByTick.computeIfAbsent(g.seq, k -> new ArrayList<>()).add(g);
+              }
+              assertTrue(
+                  java.util.Arrays.asList(g.tops).contains(c),
+                  "a top is in the group it points to");
+            } else {
+              assertTrue(s.site != null, "a top outside a group is a sample");
+              ownByTick.merge(s.seq, 1, Integer::sum);
+            }
+          }
+          ownByTick.forEach((tick, n) -> assertEquals(1, n, "one sample in tick " + tick));
+          for (List<Registry.Group> inTick : groupsByTick.values()) {
+            for (int i = 0; i < inTick.size(); i++) {
+              Registry.Group g = inTick.get(i);
+              int capacity = i >= 5 ? Registry.MAX_GROUP : Registry.FIRST_GROUP << i;
+              assertEquals(capacity, g.tops.length, "group " + i + " of its tick");
+              if (i < inTick.size() - 1) {
+                assertEquals(capacity, members.get(g), "only the last group of a tick is partial");
+              }
+            }
+          }
+          assertTrue(
+              members.size() < tops.size() / 8,
+              members.size() + " groups for " + tops.size() + " tops");
+          List<Map.Entry<Context, Registry.Stamp>> live = liveSince(mark);
+          assertEquals(tops.size(), live.size());
+          java.util.Set<Context> found =
+              java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+          live.forEach(e -> found.add(e.getKey()));
+          assertTrue(found.containsAll(tops), "every top is found");
+          for (int i = 0; i < tops.size(); i += 2) {
+            tops.get(i).cancel();
+          }
+          assertEquals(tops.size() / 2, liveSince(mark).size(), "cancelled tops leave the tree");
+          tops.forEach(CancellableContext::cancel);
+          assertEquals(0, liveSince(mark).size());
+        });
+  }
+
+  /** A top that opened a fresh group, and weak references to the tops created after it. */
+  private static final class GroupTrial {
+    CancellableContext kept;
+    int capacity;
+    final List<WeakReference<Context>> siblings = new ArrayList<>();
+    final List<WeakReference<Context>> others = new ArrayList<>();
+
+    /** Null if the clock ticked before the group was full. */
+    static GroupTrial make() {
+      GroupTrial t = new GroupTrial();
+      t.kept = Context.background().withCancel();
+      while (!(Tracing.attachment(t.kept) instanceof Registry.Group g && g.tops[0] == t.kept)) {
+        t.kept = Context.background().withCancel(); // until one opens a fresh group
+      }
+      Object group = Tracing.attachment(t.kept);
+      t.capacity = ((Registry.Group) group).tops.length;
+      for (int i = 0; i < 3 * Registry.MAX_GROUP; i++) {
+        CancellableContext c = Context.background().withCancel(); // dropped, not cancelled
+        (Tracing.attachment(c) == group ? t.siblings : t.others).add(new WeakReference<>(c));
+      }
+      if (t.siblings.size() == t.capacity - 1) {
+        return t;
+      }
+      t.kept.cancel();
+      return null;
+    }
+  }
+
+  private static void collectUntilCleared(List<WeakReference<Context>> refs) {
+    for (int i = 0; i < 500 && refs.stream().anyMatch(w -> w.get() != null); i++) {
+      System.gc();
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void topDroppedWithoutCancel_staysWhileASiblingOfItsGroupLives_thenIsCollected()
+      throws Exception {
+    sampledSitesNoWatch(
+        () -> {
+          long mark = ContextTree.mark();
+          GroupTrial t = GroupTrial.make();
+          for (int attempt = 0; t == null; attempt++) {
+            assertTrue(attempt < 100, "the clock ticked inside 100 groups in a row");
+            t = GroupTrial.make();
+          }
+          assertTrue(!t.others.isEmpty());
+          collectUntilCleared(t.others);
+          assertTrue(
+              t.others.stream().allMatch(w -> w.get() == null),
+              "tops of other groups, dropped, are collected");
+          assertTrue(
+              t.siblings.stream().allMatch(w -> w.get() != null),
+              "a live sibling keeps the group, and so its dropped tops");
+          assertTrue(t.capacity <= Registry.MAX_GROUP, "bounded: " + t.capacity);
+          assertEquals(t.capacity, liveSince(mark).size(), "shown live: never cancelled");
+          t.kept.cancel();
+          t.kept = null;
+          collectUntilCleared(t.siblings);
+          assertTrue(
+              t.siblings.stream().allMatch(w -> w.get() == null),
+              "once no top of the group is reachable, the whole group is collected");
+          assertEquals(0, liveSince(mark).size());
+        });
   }
 }

@@ -46,6 +46,8 @@ class TracedTreeStressTest {
     ContextTree.enable();
     LeakDetector.Level level = LeakDetector.level();
     LeakDetector.level(LeakDetector.Level.OFF); // every context is cancelled by the end anyway
+    Registry.Sites sites = Registry.INSTANCE.sites();
+    Registry.INSTANCE.sites(Registry.Sites.SAMPLE); // most tops then share their thread's group
     try {
       long base = Long.getLong("ctx4j.seed", System.nanoTime());
       int rounds = Integer.getInteger("ctx4j.stress.rounds", 10);
@@ -59,6 +61,7 @@ class TracedTreeStressTest {
       }
     } finally {
       LeakDetector.level(level);
+      Registry.INSTANCE.sites(sites);
     }
   }
 
