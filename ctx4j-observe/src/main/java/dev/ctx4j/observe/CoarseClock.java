@@ -15,8 +15,27 @@ import java.util.concurrent.locks.LockSupport;
 final class CoarseClock {
   static final long TICK_NANOS = 1_000_000L;
 
-  private static final AtomicReference<Registry.Stamp> CURRENT =
-      new AtomicReference<>(new Registry.Stamp(1, System.nanoTime(), null));
+  /** Slots of a tick's table of open groups: a power of two. */
+  static final int GROUP_SLOTS = 64;
+
+  /**
+   * A tick's stamp and its table of groups being filled: slot {@code threadId & (GROUP_SLOTS - 1)}
+   * holds the newest group of a thread that hashes there (a hint: a thread that finds another's
+   * group opens its own). Only this class and threads creating a context refer to an epoch, so a
+   * table holds no group for longer than its tick: the stamp, which linked children keep, does not
+   * refer to it.
+   */
+  static final class Epoch {
+    final Registry.Stamp tick;
+    final Registry.Group[] open = new Registry.Group[GROUP_SLOTS];
+
+    Epoch(long seq, long nanos) {
+      this.tick = new Registry.Stamp(seq, nanos, null);
+    }
+  }
+
+  private static final AtomicReference<Epoch> CURRENT =
+      new AtomicReference<>(new Epoch(1, System.nanoTime()));
 
   static {
     Thread.ofPlatform().daemon().name("ctx4j-trace-clock").start(CoarseClock::tick);
@@ -26,6 +45,11 @@ final class CoarseClock {
 
   /** The current tick. */
   static Registry.Stamp current() {
+    return CURRENT.get().tick;
+  }
+
+  /** The current tick with its table of open groups. */
+  static Epoch epoch() {
     return CURRENT.get();
   }
 
@@ -35,9 +59,9 @@ final class CoarseClock {
    */
   static long advance() {
     while (true) {
-      Registry.Stamp c = CURRENT.get();
-      if (CURRENT.compareAndSet(c, new Registry.Stamp(c.seq + 1, System.nanoTime(), null))) {
-        return c.seq;
+      Epoch c = CURRENT.get();
+      if (CURRENT.compareAndSet(c, new Epoch(c.tick.seq + 1, System.nanoTime()))) {
+        return c.tick.seq;
       }
     }
   }

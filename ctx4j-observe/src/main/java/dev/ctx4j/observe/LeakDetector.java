@@ -45,7 +45,7 @@ public final class LeakDetector {
   /** Sets the level for contexts created from now on; also turns tracing on unless OFF. */
   public static void level(Level level) {
     Objects.requireNonNull(level, "level");
-    Registry.INSTANCE.leaks.level(level);
+    Registry.INSTANCE.leakLevel(level);
     if (level != Level.OFF) {
       ContextTree.enable();
     }

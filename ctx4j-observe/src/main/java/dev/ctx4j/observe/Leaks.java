@@ -31,6 +31,11 @@ final class Leaks {
     level = l;
   }
 
+  /** True at {@code ALL}: every context is watched. */
+  boolean watchesAll() {
+    return level == LeakDetector.Level.ALL;
+  }
+
   /**
    * Decides (once per cancellable context) whether to watch it: always at {@code ALL}; at {@code
    * SAMPLE}, the first context of each clock tick ({@code sample}), so at most one per millisecond.

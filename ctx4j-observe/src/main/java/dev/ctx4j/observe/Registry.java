@@ -17,11 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * to be done, and the last finished chains.
  *
  * <p>Creation is the hot path (tracing-on creation must cost at most twice untraced creation), so
- * it takes no lock, looks nothing up and, for most contexts, allocates nothing. Core keeps what
- * {@link #created} returns with the context ({@link Tracing#attachment}): a {@link Stamp}, usually
- * the shared one of the current {@link CoarseClock} tick, so a creation costs a volatile read and a
- * store. Only sampled contexts (their creation site recorded, or watched by the leak detector) get
- * a stamp of their own.
+ * it takes no lock and, for most contexts, allocates nothing. Core keeps what {@link #created}
+ * returns with the context ({@link Tracing#attachment}): a {@link Stamp}, usually the shared one of
+ * the current {@link CoarseClock} tick, so a creation costs a volatile read and a store. Only
+ * sampled contexts (their creation site recorded, or watched by the leak detector) get a stamp of
+ * their own.
  *
  * <p>Enumeration follows core's own structure. A context registered with a traced cancellable
  * ancestor ({@code linked}) is reachable from it while live ({@link Tracing#linkedChildrenOf}), so
@@ -29,16 +29,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * background()}, of a detached context, or of a context created before tracing was on), are
  * recorded, in a log owned by the creating thread ({@link Log}). A record is a weak reference
  * ({@link Rec}): to the top itself if it has a stamp of its own, else to the {@link Group} of
- * unsampled tops the thread created in the same tick, which they share as their stamp. So one weak
- * reference covers a group, not each top; the price is that a top dropped without a cancel stays
- * reachable, through the group, while a sibling does (fewer than {@value #MAX_GROUP} others, of the
- * same thread and millisecond; ADR 0035). The owner appends with plain writes and, each time the
- * log has doubled, copies the records still live into a fresh chain it then publishes (a reader
- * sees either chain whole; the copying costs O(1) per record). Readers walk every published chain,
- * keep the tops still reachable and not done, and descend through their linked children. A context
- * created before a reader's happens-before edge with the creating thread is seen; one created
- * concurrently may not be. Logs of threads that ended are compacted (or dropped, once empty) by
- * whichever thread registers a new log.
+ * unsampled tops the thread created in the same tick, which they share as their stamp (a thread
+ * finds its open group through the tick's table, {@link CoarseClock.Epoch}: no thread-local lookup
+ * per top). So one weak reference covers a group, not each top; the price is that a top dropped
+ * without a cancel stays reachable, through the group, while a sibling does (fewer than {@value
+ * #MAX_GROUP} others, of the same thread and millisecond; ADR 0035). The owner appends with plain
+ * writes and, each time the log has doubled, copies the records still live into a fresh chain it
+ * then publishes (a reader sees either chain whole; the copying costs O(1) per record). Readers
+ * walk every published chain, keep the tops still reachable and not done, and descend through their
+ * linked children. A context created before a reader's happens-before edge with the creating thread
+ * is seen; one created concurrently may not be. Logs of threads that ended are compacted (or
+ * dropped, once empty) by whichever thread registers a new log.
  *
  * <p>Done-ness is read from the context itself; a context watched by the leak detector also marks
  * its own stamp done through a hook ({@link Leaks#watch}).
@@ -83,11 +84,13 @@ final class Registry implements Tracing.Sink {
    * by a reader (a slot only ever goes from null to a context to null, so no write is lost).
    */
   static final class Group extends Stamp {
+    final long owner; // Thread.threadId() of the only thread that appends
     final Context[] tops;
     int size; // the owner's
 
-    Group(Stamp tick, int capacity) {
+    Group(Stamp tick, long owner, int capacity) {
       super(tick.seq, tick.createdNanos, null);
+      this.owner = owner;
       this.tops = new Context[capacity];
     }
 
@@ -169,22 +172,11 @@ final class Registry implements Tracing.Sink {
       total++;
     }
 
-    /**
-     * Adds {@code top} to this thread's group of {@code tick}, which it returns (a new group, with
-     * its record, once the tick has changed or the group is full).
-     */
-    Group join(Context top, Stamp tick) {
-      Rec r = group;
-      Group g = r == null ? null : (Group) r.get();
-      if (g == null || g.seq != tick.seq || g.size == g.tops.length) {
-        int capacity =
-            g != null && g.seq == tick.seq ? Math.min(MAX_GROUP, 2 * g.tops.length) : FIRST_GROUP;
-        g = new Group(tick, capacity);
-        group = r = new Rec(g);
-        add(r);
-      }
-      g.tops[g.size++] = top;
-      return g;
+    /** Records {@code g}, which this thread now fills (kept by compaction while it does). */
+    void opened(Group g) {
+      Rec r = new Rec(g);
+      group = r;
+      add(r);
     }
 
     /**
@@ -255,6 +247,8 @@ final class Registry implements Tracing.Sink {
   private volatile int chainCapacity = 64;
   private volatile Sites sites = Sites.parse(System.getProperty("ctx4j.trace.sites", "sample"));
   final Leaks leaks = new Leaks(Cleaner.create());
+  // sites == ALL or leaks at ALL: every context gets its own stamp (one read on the fast path)
+  private volatile boolean everyContext = sites == Sites.ALL;
 
   private Registry() {}
 
@@ -278,6 +272,16 @@ final class Registry implements Tracing.Sink {
 
   void sites(Sites s) {
     sites = s;
+    modesChanged();
+  }
+
+  void leakLevel(LeakDetector.Level l) {
+    leaks.level(l);
+    modesChanged();
+  }
+
+  private synchronized void modesChanged() {
+    everyContext = sites == Sites.ALL || leaks.watchesAll();
   }
 
   Sites sites() {
@@ -316,10 +320,44 @@ final class Registry implements Tracing.Sink {
 
   @Override
   public Object created(CancellableContext ctx, Context parent, boolean linked) {
+    CoarseClock.Epoch now = CoarseClock.epoch();
+    Stamp tick = now.tick;
+    if (tick.sampled && !everyContext) {
+      // Most creations: this tick's sample is taken and no mode records every context. Kept small
+      // so that it inlines into core's creation. (A context born done may take this path too: its
+      // group slot is cleared at the next sweep, a snapshot skips it.)
+      return linked ? tick : join(ctx, now);
+    }
+    return createdSampling(ctx, linked, now);
+  }
+
+  /** Adds a top to the calling thread's group in this tick; returns the group. */
+  private Group join(Context top, CoarseClock.Epoch now) {
+    long me = Thread.currentThread().threadId();
+    Group[] open = now.open;
+    int i = (int) me & (CoarseClock.GROUP_SLOTS - 1);
+    Group g = open[i];
+    if (g == null || g.owner != me || g.size == g.tops.length) {
+      g = openGroup(now, me, i, g);
+    }
+    g.tops[g.size++] = top;
+    return g;
+  }
+
+  private Group openGroup(CoarseClock.Epoch now, long me, int i, Group last) {
+    boolean grow = last != null && last.owner == me;
+    Group g =
+        new Group(now.tick, me, grow ? Math.min(MAX_GROUP, 2 * last.tops.length) : FIRST_GROUP);
+    mine.get().opened(g);
+    now.open[i] = g; // a hint for this thread's next top: a race may lose it, costing a new group
+    return g;
+  }
+
+  private Object createdSampling(CancellableContext ctx, boolean linked, CoarseClock.Epoch now) {
+    Stamp tick = now.tick;
     if (ctx.isDone()) {
       return null; // born done: nothing to watch
     }
-    Stamp tick = CoarseClock.current();
     // The first context of each tick is the sample: a plain read while it is taken (a race may
     // sample two, harmlessly).
     boolean sample = !tick.sampled && (tick.sampled = true);
@@ -328,11 +366,10 @@ final class Registry implements Tracing.Sink {
     boolean own = watch || s == Sites.ALL || (sample && s == Sites.SAMPLE);
     Stamp stamp = own ? new Stamp(tick.seq, tick.createdNanos, Tracing.callerSite()) : tick;
     if (!linked) {
-      Log log = mine.get();
       if (!own) {
-        return log.join(ctx, tick);
+        return join(ctx, now);
       }
-      log.add(new Rec(ctx));
+      mine.get().add(new Rec(ctx));
     }
     if (watch) {
       leaks.watch(ctx, stamp);

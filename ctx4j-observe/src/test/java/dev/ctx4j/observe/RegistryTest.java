@@ -337,4 +337,57 @@ class RegistryTest {
           assertEquals(0, liveSince(mark).size());
         });
   }
+
+  @Test
+  void twoThreadsSharingAGroupSlot_eachFillsOnlyItsOwnGroups_allTopsFound() throws Exception {
+    sampledSitesNoWatch(
+        () -> {
+          long mark = ContextTree.mark();
+          int n = 2_000;
+          List<Map.Entry<Long, CancellableContext>> made =
+              java.util.Collections.synchronizedList(new ArrayList<>());
+          java.util.concurrent.Semaphore[] turn = {
+            new java.util.concurrent.Semaphore(1), new java.util.concurrent.Semaphore(0)
+          };
+          Map<Long, Integer> role = new java.util.concurrent.ConcurrentHashMap<>();
+          Runnable body =
+              () -> {
+                long me = Thread.currentThread().threadId();
+                int who = role.get(me);
+                for (int i = 0; i < n; i++) {
+                  turn[who].acquireUninterruptibly(); // lock-step: the slot changes hands each time
+                  made.add(Map.entry(me, Context.background().withCancel()));
+                  turn[1 - who].release();
+                }
+              };
+          Map<Integer, Thread> bySlot = new java.util.HashMap<>();
+          Thread a;
+          Thread b;
+          while (true) {
+            Thread t = Thread.ofPlatform().unstarted(body);
+            Thread first =
+                bySlot.putIfAbsent((int) t.threadId() & (CoarseClock.GROUP_SLOTS - 1), t);
+            if (first != null) {
+              a = first;
+              b = t;
+              break;
+            }
+          }
+          role.put(a.threadId(), 0);
+          role.put(b.threadId(), 1);
+          a.start();
+          b.start();
+          a.join();
+          b.join();
+          assertEquals(2 * n, made.size());
+          for (Map.Entry<Long, CancellableContext> e : made) {
+            if (Tracing.attachment(e.getValue()) instanceof Registry.Group g) {
+              assertEquals((long) e.getKey(), g.owner, "a group is filled by its owner only");
+              assertTrue(java.util.Arrays.asList(g.tops).contains(e.getValue()), "and holds it");
+            }
+          }
+          assertEquals(2 * n, liveSince(mark).size(), "every top of both threads is found");
+          made.forEach(e -> e.getValue().cancel());
+        });
+  }
 }
