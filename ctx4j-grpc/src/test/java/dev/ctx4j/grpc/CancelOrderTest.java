@@ -165,7 +165,7 @@ class CancelOrderTest {
             .interceptCall(
                 Wire.UNARY,
                 CallOptions.DEFAULT.withOption(ClientContextInterceptor.CONTEXT, ctx),
-                new OneCallChannel(call));
+                new OneCallChannel(call, "scripted"));
     watched.start(closingInto(closed), new Metadata());
     return closed;
   }
@@ -232,25 +232,5 @@ class CancelOrderTest {
 
     @Override
     public void sendMessage(String message) {}
-  }
-
-  private static final class OneCallChannel extends Channel {
-    private final ScriptedCall call;
-
-    OneCallChannel(ScriptedCall call) {
-      this.call = call;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <ReqT, RespT> ClientCall<ReqT, RespT> newCall(
-        MethodDescriptor<ReqT, RespT> method, CallOptions options) {
-      return (ClientCall<ReqT, RespT>) call;
-    }
-
-    @Override
-    public String authority() {
-      return "scripted";
-    }
   }
 }

@@ -8,7 +8,6 @@ import dev.ctx4j.Context;
 import dev.ctx4j.grpc.Wire.Endpoint;
 import dev.ctx4j.grpc.Wire.Transport;
 import io.grpc.CallOptions;
-import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -166,7 +165,7 @@ class LeakTest {
           client.interceptCall(
               Wire.UNARY,
               CallOptions.DEFAULT.withOption(ClientContextInterceptor.CONTEXT, ctx),
-              new FakeChannel(fake));
+              new OneCallChannel(fake, "fake"));
       call.start(onClose, new Metadata());
       if (cancelled) {
         ctx.cancel();
@@ -365,25 +364,5 @@ class LeakTest {
 
     @Override
     public void sendMessage(String message) {}
-  }
-
-  private static final class FakeChannel extends Channel {
-    private final FakeClientCall call;
-
-    FakeChannel(FakeClientCall call) {
-      this.call = call;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <ReqT, RespT> ClientCall<ReqT, RespT> newCall(
-        MethodDescriptor<ReqT, RespT> method, CallOptions options) {
-      return (ClientCall<ReqT, RespT>) call;
-    }
-
-    @Override
-    public String authority() {
-      return "fake";
-    }
   }
 }
