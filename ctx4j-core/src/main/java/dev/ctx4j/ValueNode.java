@@ -172,7 +172,11 @@ final class ValueNode extends Node {
           bound++;
         } else {
           baseNode = v;
-          bound += base.length / 4; // a table is at most half full
+          for (int i = 0; i < base.length; i += 2) {
+            if (base[i] != null) {
+              bound++; // the keys it holds, not its capacity: chained tables would double
+            }
+          }
         }
       }
     }

@@ -127,7 +127,7 @@ class ValueIndexTest {
         }
         c.owned.forEach(CancellableContext::cancel);
       }
-    } catch (AssertionError e) {
+    } catch (AssertionError | OutOfMemoryError e) {
       throw new AssertionError("seed " + SEED + " (rerun with -Dctx4j.seed=" + SEED + ")", e);
     }
   }
@@ -323,6 +323,34 @@ class ValueIndexTest {
     }
   }
 
+  /**
+   * A long chain over a few keys, looked up level by level, builds a table every few levels, each
+   * copying the one above: every table is sized by the keys it holds, not by the capacity of the
+   * table it copies (which doubled at each level and ran out of memory on long chains).
+   */
+  @Test
+  void s14_chainedTablesStaySizedByTheirKeys() {
+    Key<Integer> far = Key.named("far");
+    List<Key<Integer>> near = keys(7);
+    Context ctx = Context.background().withValue(far, -1);
+    List<ValueNode> levels = new java.util.ArrayList<>();
+    for (int i = 0; i < 240; i++) {
+      ctx = ctx.withValue(near.get(i % near.size()), i);
+      levels.add((ValueNode) ctx);
+    }
+    int tables = 0;
+    for (ValueNode v : levels) {
+      assertEquals(-1, v.value(far)); // twice: the second long walk builds the index
+      assertEquals(-1, v.value(far));
+      Object[] t = v.table();
+      if (t != null) {
+        tables++;
+        assertTrue(t.length <= 4 * 2 * 8, "8 keys in a table of " + t.length + " slots");
+      }
+    }
+    assertTrue(tables >= 20, "tables chained on tables: " + tables);
+  }
+
   /** The table holds exactly the nearest binding of every key on the path. */
   @Test
   void s14_aBuiltTableHoldsTheNearestBindingOfEveryKeyAndNothingElse() {
@@ -354,7 +382,7 @@ class ValueIndexTest {
         }
         c.owned.forEach(CancellableContext::cancel);
       }
-    } catch (AssertionError e) {
+    } catch (AssertionError | OutOfMemoryError e) {
       throw new AssertionError("seed " + SEED + " (rerun with -Dctx4j.seed=" + SEED + ")", e);
     }
   }
