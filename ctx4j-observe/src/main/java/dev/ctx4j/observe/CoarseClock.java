@@ -4,13 +4,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The current tick: a {@link Registry.Stamp} replaced once per {@link #TICK_NANOS} by a daemon
- * thread, so stamping a new context with its creation time costs one volatile read instead of a
- * clock call (about 25 ns on a virtualised machine, as much as creating the context) and an
- * allocation. A tick's time is never ahead of the real clock: an age computed from it is at most
- * one tick (more while the machine is overloaded) too long. Ticks are numbered; {@link #advance}
- * also starts a new one, which is how {@link ContextTree#mark()} separates the contexts created
- * before it from those created after. The thread starts with the first traced context.
+ * The current tick: a {@link Registry.Stamp}, with its table of open groups ({@link Epoch}),
+ * replaced once per {@link #TICK_NANOS} by a daemon thread, so stamping a new context with its
+ * creation time costs one volatile read instead of a clock call (about 25 ns on a virtualised
+ * machine, as much as creating the context) and an allocation. A tick's time is never ahead of the
+ * real clock: an age computed from it is at most one tick (more while the machine is overloaded)
+ * too long. Ticks are numbered; {@link #advance} also starts a new one, which is how {@link
+ * ContextTree#mark()} separates the contexts created before it from those created after. The thread
+ * starts with the first traced context.
  */
 final class CoarseClock {
   static final long TICK_NANOS = 1_000_000L;

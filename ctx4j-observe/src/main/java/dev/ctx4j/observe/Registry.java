@@ -59,8 +59,9 @@ final class Registry implements Tracing.Sink {
   static final int MAX_GROUP = 64;
 
   /**
-   * When a traced context was created and, if sampled, where. Unsampled contexts share the stamp of
-   * the clock tick they were created in ({@link CoarseClock#current()}).
+   * When a traced context was created and, if sampled, where. Unsampled linked contexts share the
+   * stamp of the clock tick they were created in ({@link CoarseClock#current()}); unsampled tops
+   * share their {@link Group}, which copies it.
    */
   static class Stamp {
     final long seq; // the tick's number: grows with time and with each ContextTree.mark()
