@@ -31,10 +31,17 @@ import javax.sql.DataSource;
  *   <li>no cancel is ever issued once the execution has returned, and the execution does not return
  *       while a cancel is in progress, so a late cancel cannot hit the next query on a pooled
  *       connection;
- *   <li>if a cancel was sent, or the driver failed after the context ended, it throws a fresh
- *       {@link ContextException} (cause: the cancel's cause), with the driver's exception as
- *       suppressed; the outcome of a cancelled update is unknown, as with any timeout. If the
- *       execution completed before any cancel was sent, its result is returned.
+ *   <li>if the driver completed the statement, its result is returned, even when the context ended
+ *       and a cancel was sent meanwhile: a statement that completed took effect (an update is
+ *       applied, a {@code COMMIT} is durable), so it is never reported as cancelled;
+ *   <li>if the driver failed and a cancel was sent, or it failed with an {@code SQLException} after
+ *       the context ended, it throws a fresh {@link ContextException} (cause: the cancel's cause),
+ *       with the driver's exception as suppressed. When the driver's exception says the server
+ *       aborted the statement (SQLSTATE 57014, 70100, HY008, or an {@code SQLTimeoutException}),
+ *       the statement had no effect. Otherwise (the connection broke, the driver failed locally)
+ *       whether the server applied it is unknown, and an {@link OutcomeUnknownException} is
+ *       attached as suppressed too: test with {@link
+ *       OutcomeUnknownException#isAttachedTo(Throwable)}.
  * </ul>
  *
  * <p>{@code getConnection} on such a context waits for the wrapped data source on a ctx4j virtual

@@ -78,19 +78,23 @@ final class StatementHandler implements InvocationHandler {
     if (userTimeout != NOT_CAPPED) {
       restoreTimeout(userTimeout);
     }
+    if (failure == null) {
+      // The driver completed the statement: its effect stands (an update is applied, a commit is
+      // durable), so its result is returned even if the context ended and a cancel was sent.
+      return result;
+    }
+    if (failure instanceof Error) {
+      throw failure;
+    }
     if (cancelSent || (failure instanceof SQLException && Contexts.ended(ctx))) {
       ContextException e = Contexts.exception(ctx);
-      if (failure != null) {
-        e.addSuppressed(failure);
-      } else {
-        closeQuietly(result, e);
+      e.addSuppressed(failure);
+      if (!Outcomes.notApplied(failure)) {
+        e.addSuppressed(new OutcomeUnknownException(failure));
       }
       throw e;
     }
-    if (failure != null) {
-      throw failure;
-    }
-    return result;
+    throw failure;
   }
 
   /**
@@ -127,16 +131,6 @@ final class StatementHandler implements InvocationHandler {
       target.setQueryTimeout(seconds);
     } catch (SQLException | RuntimeException e) {
       LOG.log(Level.DEBUG, "could not restore the query timeout", e); // e.g. statement closed
-    }
-  }
-
-  private static void closeQuietly(Object result, Throwable into) {
-    if (result instanceof AutoCloseable closeable) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        into.addSuppressed(e);
-      }
     }
   }
 }
