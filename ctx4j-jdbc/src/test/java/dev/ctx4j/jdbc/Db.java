@@ -58,12 +58,23 @@ enum Db {
   POSTGRES {
     @Override
     DataSource rawDataSource() {
+      return rawDataSource(5432);
+    }
+
+    @Override
+    int port() {
+      return 5432;
+    }
+
+    @Override
+    DataSource rawDataSource(int port) {
       PGSimpleDataSource ds = new PGSimpleDataSource();
       ds.setServerNames(new String[] {"127.0.0.1"});
-      ds.setPortNumbers(new int[] {5432});
+      ds.setPortNumbers(new int[] {port});
       ds.setDatabaseName("test");
       ds.setUser("postgres");
       ds.setConnectTimeout(3);
+      ds.setCancelSignalTimeout(3); // a cancel that cannot be delivered gives up after 3 s
       ds.setApplicationName("ctx4j-jdbc-tests");
       return ds;
     }
@@ -88,9 +99,21 @@ enum Db {
   MARIADB {
     @Override
     DataSource rawDataSource() {
+      return rawDataSource(3306);
+    }
+
+    @Override
+    int port() {
+      return 3306;
+    }
+
+    @Override
+    DataSource rawDataSource(int port) {
       try {
         return new MariaDbDataSource(
-            "jdbc:mariadb://127.0.0.1:3306/test?user=root&connectTimeout=3000&sslMode=disable");
+            "jdbc:mariadb://127.0.0.1:"
+                + port
+                + "/test?user=root&connectTimeout=3000&sslMode=disable");
       } catch (SQLException e) {
         throw new IllegalStateException(e);
       }
@@ -120,6 +143,46 @@ enum Db {
 
   /** The driver's own data source (not wrapped). */
   abstract DataSource rawDataSource();
+
+  /** The server's port on 127.0.0.1 (not for H2). */
+  int port() {
+    throw new UnsupportedOperationException(this + " has no server");
+  }
+
+  /** The driver's own data source for the server reached through {@code port} (not for H2). */
+  DataSource rawDataSource(int port) {
+    throw new UnsupportedOperationException(this + " has no server");
+  }
+
+  /**
+   * Ends, from another session, the connection of every session running a query whose text contains
+   * {@code tag} ({@code pg_terminate_backend}, {@code KILL CONNECTION}); returns how many.
+   */
+  int killSessionsRunning(String tag) throws SQLException {
+    String find =
+        this == POSTGRES
+            ? "SELECT pid FROM pg_stat_activity WHERE query LIKE ? AND state = 'active'"
+                + " AND pid <> pg_backend_pid()"
+            : "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE ?"
+                + " AND ID <> CONNECTION_ID()";
+    int killed = 0;
+    try (Connection c = rawDataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement(find)) {
+      ps.setString(1, "%" + tag + "%");
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long id = rs.getLong(1);
+          try (PreparedStatement kill =
+              c.prepareStatement(
+                  this == POSTGRES ? "SELECT pg_terminate_backend(" + id + ")" : "KILL " + id)) {
+            kill.execute();
+            killed++;
+          }
+        }
+      }
+    }
+    return killed;
+  }
 
   /** A query that runs for at least a minute unless stopped; {@code tag} appears in its text. */
   abstract String longQuery(String tag);
