@@ -21,9 +21,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A cancel (or a deadline) races the statements of a transaction and of autocommit writes, round
@@ -68,6 +70,7 @@ abstract class CommitRaceContract {
   record Round(int id, Shape shape, Trigger trigger, Told told, String note) {}
 
   @Test
+  @Timeout(value = 60, unit = TimeUnit.MINUTES) // ./ctx4j faults runs tens of thousands of rounds
   void cancelRacesWrites_everyTransactionWholeOrAbsent_andNoOutcomeLies() throws Exception {
     db().requireReachable();
     int rounds = Integer.getInteger("ctx4j.faults.rounds", 300);
@@ -87,9 +90,11 @@ abstract class CommitRaceContract {
       try {
         DataSource ds = ContextDataSource.wrap(pool);
         long typical = typicalTransactionNanos(ds, rowsTable, totalsTable);
+        Shape[] shapes = chosen(Shape.class, "ctx4j.faults.shapes");
+        Trigger[] triggers = chosen(Trigger.class, "ctx4j.faults.triggers");
         for (int id = 1; id <= rounds; id++) {
-          Shape shape = Shape.values()[random.nextInt(Shape.values().length)];
-          Trigger trigger = Trigger.values()[random.nextInt(Trigger.values().length)];
+          Shape shape = shapes[random.nextInt(shapes.length)];
+          Trigger trigger = triggers[random.nextInt(triggers.length)];
           long delay = (long) (random.nextDouble() * 1.5 * typical);
           log.add(round(ds, id, shape, trigger, delay, rowsTable, totalsTable));
         }
@@ -114,6 +119,13 @@ abstract class CommitRaceContract {
           }
         }
         awaitFullIdle(pool);
+        FaultReport.row(
+            db()
+                + ": a cancel, deadline or interruptible cancel races the statements and COMMIT of"
+                + " transactions and autocommit INSERTs (checksum table)",
+            rounds + " rounds",
+            "told " + told + "; pool back to 2 idle",
+            lies.isEmpty() ? "nothing: 0 outcomes lie" : lies.size() + " outcomes lie");
         System.out.printf(
             "%s commit race: %d rounds (seed %d), typical transaction %d us, told %s, %d lies%n",
             db(), rounds, seed, typical / 1000, told, lies.size());
@@ -127,6 +139,18 @@ abstract class CommitRaceContract {
         dropTables(pool, rowsTable, totalsTable);
       }
     }
+  }
+
+  /** The constants named (comma-separated) by a system property, or all of them. */
+  private static <E extends Enum<E>> E[] chosen(Class<E> type, String property) {
+    String names = System.getProperty(property, "");
+    E[] all = type.getEnumConstants();
+    if (names.isBlank()) {
+      return all;
+    }
+    return java.util.Arrays.stream(names.split(","))
+        .map(n -> Enum.valueOf(type, n.trim()))
+        .toArray(n -> java.util.Arrays.copyOf(all, n));
   }
 
   private Round round(
@@ -172,7 +196,7 @@ abstract class CommitRaceContract {
         told = Told.APPLIED;
       } catch (ContextException e) {
         told = OutcomeUnknownException.isAttachedTo(e) ? Told.UNKNOWN : Told.NOT_APPLIED;
-        note = summary(e);
+        note = "at step " + STEP.get()[0] + ": " + summary(e);
         if (transaction) {
           note += rollback(c);
         }
@@ -200,18 +224,24 @@ abstract class CommitRaceContract {
     void run() throws SQLException;
   }
 
+  /** The step of the round's work the current thread is at, for the report of a failed round. */
+  private static final ThreadLocal<int[]> STEP = ThreadLocal.withInitial(() -> new int[1]);
+
   private static void write(Connection c, int id, Shape shape, String rowsTable, String totalsTable)
       throws SQLException {
+    STEP.get()[0] = 0;
     if (shape != Shape.AUTOCOMMIT_INSERT) {
       try (PreparedStatement ps =
           c.prepareStatement("INSERT INTO " + rowsTable + " (round, i) VALUES (?, ?)")) {
         for (int i = 0; i < ROWS_PER_TRANSACTION; i++) {
+          STEP.get()[0] = i + 1;
           ps.setInt(1, id);
           ps.setInt(2, i);
           ps.executeUpdate();
         }
       }
     }
+    STEP.get()[0] = ROWS_PER_TRANSACTION + 1;
     try (PreparedStatement ps =
         c.prepareStatement("INSERT INTO " + totalsTable + " (round, n) VALUES (?, ?)")) {
       ps.setInt(1, id);
@@ -219,6 +249,7 @@ abstract class CommitRaceContract {
       ps.executeUpdate();
     }
     if (shape == Shape.COMMIT_STATEMENT) {
+      STEP.get()[0] = ROWS_PER_TRANSACTION + 2;
       try (Statement s = c.createStatement()) {
         s.execute("COMMIT");
       }
@@ -237,7 +268,26 @@ abstract class CommitRaceContract {
   private static String summary(ContextException e) {
     StringBuilder b = new StringBuilder(e.getClass().getSimpleName());
     for (Throwable s : e.getSuppressed()) {
-      b.append(" [").append(s).append(']');
+      b.append(" [").append(chain(s)).append(']');
+    }
+    return b.toString();
+  }
+
+  /** Each exception of the chain (causes and next exceptions) with its SQLSTATE. */
+  private static String chain(Throwable t) {
+    StringBuilder b = new StringBuilder();
+    for (int depth = 0; t != null && depth < 6; depth++) {
+      if (depth > 0) {
+        b.append(" <- ");
+      }
+      b.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+      if (t instanceof SQLException sql) {
+        b.append(" (").append(sql.getSQLState()).append(')');
+        if (sql.getNextException() != null) {
+          b.append(" next: ").append(chain(sql.getNextException()));
+        }
+      }
+      t = t.getCause();
     }
     return b.toString();
   }

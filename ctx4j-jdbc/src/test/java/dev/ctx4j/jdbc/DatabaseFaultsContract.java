@@ -74,6 +74,13 @@ abstract class DatabaseFaultsContract {
       Throwable failure = failureWithin(outcome);
       assertInstanceOf(SQLException.class, failure, "the context is live: the driver's exception");
       awaitHealthy(pool, 2);
+      FaultReport.row(
+          db() + ": the backend is killed under a running query, context live",
+          "once",
+          "the driver's "
+              + failure.getClass().getSimpleName()
+              + "; the pool replaced the connection",
+          "nothing");
     }
   }
 
@@ -102,6 +109,11 @@ abstract class DatabaseFaultsContract {
       ContextCancelledException e = assertInstanceOf(ContextCancelledException.class, failure);
       assertEquals("client left", e.getCause().getMessage());
       awaitHealthy(pool, 2);
+      FaultReport.row(
+          db() + ": the backend is killed while the query's cancel is in flight",
+          "once",
+          "the context's exception with its cause; the pool replaced the connection",
+          "nothing");
     }
   }
 
@@ -142,6 +154,15 @@ abstract class DatabaseFaultsContract {
       db().killSessionsRunning(tag); // the server never heard the cancel: tidy up
       proxy.resumeNew(); // the server is reachable again: the pool replaces the aborted connection
       awaitHealthy(pool, 1);
+      FaultReport.row(
+          db() + ": new connections hang (stalled proxy), so the cancel cannot be delivered",
+          "once",
+          "ctx.cancel() returned in "
+              + cancelNanos / 1000
+              + " us; the caller got the context's exception (outcome unknown) after "
+              + answeredNanos / 1_000_000
+              + " ms, the connection aborted",
+          "nothing");
     }
   }
 
@@ -167,6 +188,11 @@ abstract class DatabaseFaultsContract {
       }
       db().killSessionsRunning(tag); // the server may not have noticed yet
       awaitHealthy(pool, 1);
+      FaultReport.row(
+          db() + ": the TCP connection is reset under a running query as its context ends",
+          "once",
+          failure.getClass().getSimpleName() + "; the pool replaced the connection",
+          "nothing");
     }
   }
 
@@ -216,6 +242,16 @@ abstract class DatabaseFaultsContract {
       held1.close();
       held2.close();
       awaitHealthy(pool, 2); // connections that reached abandoned waiters went back
+      FaultReport.row(
+          db()
+              + ": "
+              + waiters
+              + " acquisitions wait on an exhausted pool of 2 as their contexts end",
+          "once",
+          "each gave up with its deadline, the latest "
+              + worstLateNanos / 1_000_000
+              + " ms after it; the pool back to 2 idle",
+          "nothing: no connection leaked");
     }
   }
 
