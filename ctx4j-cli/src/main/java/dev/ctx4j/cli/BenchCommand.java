@@ -5,6 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ctx4j bench}: runs the JMH benchmarks of {@code ctx4j-bench} (as a child process, from
@@ -17,10 +22,15 @@ import java.util.Optional;
  * their output into a {@link BenchTable}, {@link BenchTargets} checks the targets listed in {@code
  * bench-targets.txt}, {@link BenchReport} prints the table and writes {@code BENCHMARKS.md}.
  */
-final class BenchCommand {
-
-  private BenchCommand() {}
-
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Benchmarks: ctx4j next to grpc-java and Go 1.19 in one run, one table, the targets checked,"
+          + " BENCHMARKS.md written.",
+      "Without options: a quick pass of a few minutes."
+    })
+final class BenchCommand implements Callable<Integer> {
   /** JMH and Go settings of one pass. */
   record Settings(
       String name,
@@ -47,32 +57,37 @@ final class BenchCommand {
             "5");
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    Settings settings = Settings.QUICK;
-    String only = null;
-    boolean useGo = true;
-    boolean write = true;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--full" -> settings = Settings.FULL;
-        case "--no-go" -> useGo = false;
-        case "--no-write" -> write = false;
-        case "--only" -> {
-          if (i + 1 >= args.length) {
-            err.println("ctx4j bench: --only needs a regular expression (e.g. --only cancelTree)");
-            return 2;
-          }
-          only = args[++i];
-        }
-        case "--help", "-h" -> {
-          usage(out);
-          return 0;
-        }
-        default -> {
-          err.println("ctx4j bench: unknown option '" + args[i] + "'");
-          usage(err);
-          return 2;
-        }
+  private final PrintStream out;
+  private final PrintStream err;
+
+  @Option(names = "--full", description = "Publication settings (longer warm-up and measurement).")
+  boolean full;
+
+  @Option(
+      names = "--only",
+      paramLabel = "REGEX",
+      description = "Only benchmarks whose name matches REGEX (e.g. cancelTree).")
+  String only;
+
+  @Option(names = "--no-go", description = "Leave the Go column out even if go is installed.")
+  boolean noGo;
+
+  @Option(names = "--no-write", description = "Print the table but do not rewrite BENCHMARKS.md.")
+  boolean noWrite;
+
+  BenchCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (only != null) {
+      try {
+        Pattern.compile(only);
+      } catch (PatternSyntaxException e) {
+        err.println("ctx4j bench: --only is not a regular expression: " + e.getDescription());
+        return 2;
       }
     }
     Optional<Path> found = findRoot(Path.of("").toAbsolutePath());
@@ -86,17 +101,8 @@ final class BenchCommand {
               + " with: mvn -B -ntp -pl ctx4j-bench -am package -DskipTests");
       return 1;
     }
-    Path root = found.get();
-    return new BenchRun(root, settings, only, useGo, write, out).execute();
-  }
-
-  static void usage(PrintStream out) {
-    out.println("usage: ctx4j bench [--full] [--only REGEX] [--no-go] [--no-write]");
-    out.println("  (default) a quick pass of a few minutes");
-    out.println("  --full      publication settings (longer warm-up and measurement)");
-    out.println("  --only      only benchmarks whose name matches REGEX");
-    out.println("  --no-go     leave the Go column out even if go is installed");
-    out.println("  --no-write  print the table but do not rewrite BENCHMARKS.md");
+    Settings settings = full ? Settings.FULL : Settings.QUICK;
+    return new BenchRun(found.get(), settings, only, !noGo, !noWrite, out).execute();
   }
 
   /** The directory, from {@code start} upward, that holds the benchmark jar. */
