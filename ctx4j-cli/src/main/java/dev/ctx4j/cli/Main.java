@@ -68,8 +68,8 @@ public final class Main {
     cl.addSubcommand("demo", new DemoCommand(out));
     cl.addSubcommand("trace", new TraceCommand(out, err));
     cl.addSubcommand("bench", new BenchCommand(out, err));
-    cl.addSubcommand("lint", new LintCommand(out, err));
-    cl.addSubcommand("graph", new GraphCommand(out, err));
+    cl.addSubcommand("lint", LintCommand.lint(out, err));
+    cl.addSubcommand("graph", LintCommand.graph(out, err));
     cl.addSubcommand("completion", new Completion(out));
     cl.setOut(writer(out));
     cl.setErr(writer(err));
