@@ -14,12 +14,12 @@ import java.sql.Statement;
  */
 final class ConnectionHandler implements InvocationHandler {
   private final Connection target;
-  private final long abortAfterNanos;
+  private final ConnectionState state;
   private Connection proxy; // set once, right after construction, before the proxy is shared
 
   private ConnectionHandler(Connection target, long abortAfterNanos) {
     this.target = target;
-    this.abortAfterNanos = abortAfterNanos;
+    this.state = new ConnectionState(target, abortAfterNanos);
   }
 
   /**
@@ -46,13 +46,11 @@ final class ConnectionHandler implements InvocationHandler {
     Object result = Proxies.delegate(target, method, args);
     return switch (method.getName()) {
       case "createStatement" ->
-          StatementHandler.wrap((Statement) result, Statement.class, proxy, abortAfterNanos);
+          StatementHandler.wrap((Statement) result, Statement.class, proxy, state);
       case "prepareStatement" ->
-          StatementHandler.wrap(
-              (Statement) result, PreparedStatement.class, proxy, abortAfterNanos);
+          StatementHandler.wrap((Statement) result, PreparedStatement.class, proxy, state);
       case "prepareCall" ->
-          StatementHandler.wrap(
-              (Statement) result, CallableStatement.class, proxy, abortAfterNanos);
+          StatementHandler.wrap((Statement) result, CallableStatement.class, proxy, state);
       default -> result;
     };
   }

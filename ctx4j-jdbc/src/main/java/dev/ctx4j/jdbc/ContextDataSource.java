@@ -32,6 +32,10 @@ import javax.sql.DataSource;
  *   <li>no cancel is ever issued once the execution has returned, and the execution does not return
  *       while a cancel is in progress, so a late cancel cannot hit the next query on a pooled
  *       connection;
+ *   <li>on PostgreSQL (pgjdbc) with autocommit off, the first such statement of a transaction is
+ *       preceded by a {@code SELECT 1} that starts the transaction: pgjdbc sends its own {@code
+ *       BEGIN} in the same batch as the statement, and a cancel that lands on that {@code BEGIN}
+ *       alone would let the statement run, and commit, outside the transaction;
  *   <li>if the execution is still running {@link #DEFAULT_ABORT_AFTER} (or the time given to {@link
  *       #wrap(DataSource, Duration)}) after the context ended, the connection is aborted;
  *   <li>if the driver completed the statement, its result is returned, even when the context ended

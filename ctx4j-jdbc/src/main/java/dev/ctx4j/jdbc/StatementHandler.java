@@ -25,25 +25,24 @@ final class StatementHandler implements InvocationHandler {
 
   private final Statement target;
   private final Connection connection;
-  private final long abortAfterNanos;
+  private final ConnectionState state;
 
-  private StatementHandler(Statement target, Connection connection, long abortAfterNanos) {
+  private StatementHandler(Statement target, Connection connection, ConnectionState state) {
     this.target = target;
     this.connection = connection;
-    this.abortAfterNanos = abortAfterNanos;
+    this.state = state;
   }
 
   /**
    * @param connection the connection proxy the statement belongs to: returned by {@code
    *     getConnection()}, aborted when a cancel does not stop an execution in time
-   * @param abortAfterNanos how long after its context ended an execution may run on before its
-   *     connection is aborted; negative: never
+   * @param state what the statements of the connection share
    */
   static Statement wrap(
       Statement target,
       Class<? extends Statement> type,
       Connection connection,
-      long abortAfterNanos) {
+      ConnectionState state) {
     if (target == null) {
       return null;
     }
@@ -51,7 +50,7 @@ final class StatementHandler implements InvocationHandler {
         Proxy.newProxyInstance(
             type.getClassLoader(),
             new Class<?>[] {type},
-            new StatementHandler(target, connection, abortAfterNanos));
+            new StatementHandler(target, connection, state));
   }
 
   @Override
@@ -77,20 +76,41 @@ final class StatementHandler implements InvocationHandler {
       return Proxies.delegate(target, method, args);
     }
     Contexts.throwIfEnded(ctx); // no round trip on a context that has already ended
-    int userTimeout = capTimeout(ctx);
-    Execution execution = new Execution(target, connection, abortAfterNanos);
+    if (state.needsExplicitBegin()) {
+      // see ConnectionState: the transaction starts with a statement that changes nothing
+      try (Statement begin = target.getConnection().createStatement()) {
+        watched(ctx, begin, () -> begin.execute("SELECT 1"));
+      }
+    }
+    return watched(ctx, target, () -> Proxies.delegate(target, method, args));
+  }
+
+  /** A driver call. */
+  @FunctionalInterface
+  private interface Call {
+    Object run() throws Throwable;
+  }
+
+  /**
+   * Runs {@code call} on {@code statement} under {@code ctx}: the deadline as query timeout, a
+   * cancel (and, failing its delivery, an abort) when {@code ctx} ends, and the outcome rules of
+   * {@link ContextDataSource}.
+   */
+  private Object watched(Context ctx, Statement statement, Call call) throws Throwable {
+    int userTimeout = capTimeout(ctx, statement);
+    Execution execution = new Execution(statement, connection, state.abortAfterNanos);
     Registration registration = ctx.afterDone(execution, Contexts.CANCEL_EXECUTOR);
     Object result = null;
     Throwable failure = null;
     try {
-      result = Proxies.delegate(target, method, args);
+      result = call.run();
     } catch (Throwable t) {
       failure = t;
     }
     boolean cancelSent = execution.finish(); // from here on, no cancel reaches this statement
     registration.stop();
     if (userTimeout != NOT_CAPPED) {
-      restoreTimeout(userTimeout);
+      restoreTimeout(statement, userTimeout);
     }
     if (failure == null) {
       // The driver completed the statement: its effect stands (an update is applied, a commit is
@@ -117,7 +137,7 @@ final class StatementHandler implements InvocationHandler {
    *
    * @return the timeout to restore after the execution, or {@link #NOT_CAPPED}
    */
-  private int capTimeout(Context ctx) throws SQLException {
+  private static int capTimeout(Context ctx, Statement target) throws SQLException {
     Optional<Deadline> deadline = ctx.deadline();
     if (deadline.isEmpty()) {
       return NOT_CAPPED;
@@ -140,7 +160,7 @@ final class StatementHandler implements InvocationHandler {
     return (int) Math.min(seconds, Integer.MAX_VALUE);
   }
 
-  private void restoreTimeout(int seconds) {
+  private static void restoreTimeout(Statement target, int seconds) {
     try {
       target.setQueryTimeout(seconds);
     } catch (SQLException | RuntimeException e) {

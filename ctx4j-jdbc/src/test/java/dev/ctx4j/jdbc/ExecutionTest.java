@@ -164,16 +164,19 @@ class ExecutionTest {
   }
 
   @Test
-  void cancelDelivered_connectionNeverAborted() throws Exception {
+  void cancelDelivered_connectionNotAbortedAfterTheGrace() throws Exception {
     AtomicInteger aborts = new AtomicInteger();
     CountDownLatch delivered = new CountDownLatch(1);
+    long graceNanos = TimeUnit.MILLISECONDS.toNanos(200);
     Execution execution =
-        new Execution(statement(delivered::countDown), connection(aborts::incrementAndGet), 0);
+        new Execution(
+            statement(delivered::countDown), connection(aborts::incrementAndGet), graceNanos);
+    long start = System.nanoTime();
     Thread canceller = Thread.ofVirtual().start(execution);
     delivered.await();
-    // the server has the cancel and ignores it for a while: the aborter must leave it alone
-    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
-    while (System.nanoTime() - until < 0 && aborts.get() == 0) {
+    // The server has the cancel and ignores it for a while (H2, a busy server): past the grace,
+    // the aborter must leave the connection alone. Watched until twice the grace.
+    while (System.nanoTime() - start < 2 * graceNanos && aborts.get() == 0) {
       Thread.onSpinWait();
     }
     assertTrue(execution.finish());
@@ -185,27 +188,23 @@ class ExecutionTest {
   void abortRacingFinish_5000Rounds_noAbortEverStartsAfterFinishReturned() throws Exception {
     long seed = System.nanoTime();
     SplittableRandom random = new SplittableRandom(seed);
-    AtomicInteger late = new AtomicInteger();
+    int late = 0;
     int aborted = 0;
     for (int round = 0; round < 5_000; round++) {
       AtomicBoolean finished = new AtomicBoolean();
+      AtomicBoolean lateCancel = new AtomicBoolean();
+      AtomicBoolean lateAbort = new AtomicBoolean();
       AtomicBoolean abortedThisRound = new AtomicBoolean();
-      Runnable lateCheck =
-          () -> {
-            if (finished.get()) {
-              late.incrementAndGet();
-            }
-          };
       Execution execution =
           new Execution(
               statement(
                   () -> {
-                    lateCheck.run();
+                    lateCancel.compareAndSet(false, finished.get());
                     throw new IllegalStateException("server unreachable"); // never delivered
                   }),
               connection(
                   () -> {
-                    lateCheck.run();
+                    lateAbort.compareAndSet(false, finished.get());
                     abortedThisRound.set(true);
                   }),
               0);
@@ -214,11 +213,16 @@ class ExecutionTest {
       execution.finish();
       finished.set(true);
       canceller.join();
+      // A cancel still in flight when the aborter took over may end after finish(): the
+      // connection is aborted by then, so it can reach no later statement. Anything else is late.
+      if (lateAbort.get() || (lateCancel.get() && !abortedThisRound.get())) {
+        late++;
+      }
       if (abortedThisRound.get()) {
         aborted++;
       }
     }
-    assertEquals(0, late.get(), "cancels or aborts after finish() returned (seed " + seed + ")");
+    assertEquals(0, late, "cancels or aborts after finish() returned (seed " + seed + ")");
     assertTrue(aborted > 0, "no round aborted: the race was not run (seed " + seed + ")");
   }
 

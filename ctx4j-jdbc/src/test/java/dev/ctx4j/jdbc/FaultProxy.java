@@ -21,6 +21,7 @@ final class FaultProxy implements AutoCloseable {
   private final ServerSocket server;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final Set<Socket> stalled = ConcurrentHashMap.newKeySet();
+  private final java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
   private volatile boolean stallNew;
   private volatile boolean closed;
 
@@ -52,6 +53,19 @@ final class FaultProxy implements AutoCloseable {
     stalled.clear();
   }
 
+  /** Everything clients sent to the server since the last {@link #clearSent()}, as Latin-1. */
+  String sent() {
+    synchronized (sent) {
+      return sent.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  void clearSent() {
+    synchronized (sent) {
+      sent.reset();
+    }
+  }
+
   /** Resets (RST) every open connection, in both directions. */
   void resetAll() {
     for (Socket s : open) {
@@ -80,19 +94,24 @@ final class FaultProxy implements AutoCloseable {
     try {
       Socket up = new Socket(upstream.getAddress(), upstream.getPort());
       open.add(up);
-      Thread.ofVirtual().start(() -> pump(client, up));
-      pump(up, client);
+      Thread.ofVirtual().start(() -> pump(client, up, true));
+      pump(up, client, false);
     } catch (IOException e) {
       reset(client);
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean record) {
     byte[] buffer = new byte[16 * 1024];
     try (InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream()) {
       int n;
       while ((n = in.read(buffer)) >= 0) {
+        if (record) {
+          synchronized (sent) {
+            sent.write(buffer, 0, n);
+          }
+        }
         out.write(buffer, 0, n);
         out.flush();
       }
