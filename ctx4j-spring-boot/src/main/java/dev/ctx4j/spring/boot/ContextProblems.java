@@ -2,10 +2,8 @@ package dev.ctx4j.spring.boot;
 
 import dev.ctx4j.Context;
 import dev.ctx4j.ContextException;
-import dev.ctx4j.DeadlineExceededException;
-import dev.ctx4j.http.ClientDisconnectedException;
 import dev.ctx4j.http.ContextFilter;
-import dev.ctx4j.http.ServerStoppedException;
+import dev.ctx4j.http.ContextStatus;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -26,29 +24,7 @@ import org.springframework.web.servlet.ModelAndView;
  * own exception).
  */
 final class ContextProblems implements HandlerExceptionResolver, Ordered {
-  /** Client Closed Request, as nginx logs it. */
-  static final int CLIENT_CLOSED_REQUEST = 499;
-
   private static final System.Logger LOG = System.getLogger(ContextProblems.class.getName());
-
-  /** Why a context ended, as an answer. */
-  enum Kind {
-    DEADLINE(HttpServletResponse.SC_GATEWAY_TIMEOUT, "Gateway Timeout", "deadline"),
-    CLIENT_GONE(CLIENT_CLOSED_REQUEST, "Client Closed Request", "client-disconnect"),
-    SERVER_STOPPING(
-        HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Service Unavailable", "server-stop"),
-    CANCELLED(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Service Unavailable", "application");
-
-    final int status;
-    final String title;
-    final String tag;
-
-    Kind(int status, String title, String tag) {
-      this.status = status;
-      this.title = title;
-      this.tag = tag;
-    }
-  }
 
   @Override
   public int getOrder() {
@@ -60,39 +36,37 @@ final class ContextProblems implements HandlerExceptionResolver, Ordered {
       HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
     Context ctx = ContextFilter.context(request);
     ContextException found = find(ex);
-    Kind kind;
+    int status;
     if (ctx.isDone()) {
-      kind = kind(ctx.err(), ctx.cause());
+      status = ContextStatus.of(ctx.err(), ctx.cause());
     } else if (found != null) {
-      kind = kind(found, found.getCause());
+      status = ContextStatus.of(found, found.getCause());
     } else {
       return null; // not a context's doing: let Spring answer
     }
-    if (kind == Kind.CLIENT_GONE) {
+    if (status == ContextStatus.CLIENT_CLOSED_REQUEST) {
       LOG.log(
           Level.DEBUG,
           () -> "499 " + request.getMethod() + " " + request.getRequestURI() + ": " + ex);
       if (!response.isCommitted()) {
-        response.setStatus(CLIENT_CLOSED_REQUEST);
+        response.setStatus(status); // for access logs; nothing is written
       }
       return new ModelAndView();
     }
+    boolean deadline = status == ContextStatus.GATEWAY_TIMEOUT;
     try {
-      Problems.write(request, response, kind.status, kind.title, detail(kind, ctx));
+      Problems.write(
+          request,
+          response,
+          status,
+          deadline ? "Gateway Timeout" : "Service Unavailable",
+          deadline
+              ? "the request's deadline passed before its work completed"
+              : "the request's work was stopped: the server is stopping or the work was cancelled");
     } catch (IOException e) {
       LOG.log(Level.DEBUG, "writing the problem response failed", e);
     }
     return new ModelAndView();
-  }
-
-  private static String detail(Kind kind, Context ctx) {
-    return switch (kind) {
-      case DEADLINE -> "the request's deadline passed before its work completed";
-      case SERVER_STOPPING -> "the server is stopping";
-      case CANCELLED ->
-          ctx.isDone() ? "the request's context was cancelled" : "the work's context was cancelled";
-      case CLIENT_GONE -> "the client closed the request";
-    };
   }
 
   /** The first {@link ContextException} in {@code t}'s cause chain, or null. */
@@ -103,24 +77,5 @@ final class ContextProblems implements HandlerExceptionResolver, Ordered {
       }
     }
     return null;
-  }
-
-  /** What a context that ended with {@code err} and {@code cause} means for the request. */
-  static Kind kind(ContextException err, Throwable cause) {
-    if (err instanceof DeadlineExceededException) {
-      return Kind.DEADLINE;
-    }
-    for (int depth = 0; cause != null && depth < 32; depth++, cause = cause.getCause()) {
-      if (cause instanceof ClientDisconnectedException) {
-        return Kind.CLIENT_GONE;
-      }
-      if (cause instanceof ServerStoppedException) {
-        return Kind.SERVER_STOPPING;
-      }
-      if (cause instanceof DeadlineExceededException) {
-        return Kind.DEADLINE;
-      }
-    }
-    return Kind.CANCELLED;
   }
 }
