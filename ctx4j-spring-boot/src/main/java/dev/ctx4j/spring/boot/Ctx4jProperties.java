@@ -14,6 +14,52 @@ public class Ctx4jProperties {
   private final Jdbc jdbc = new Jdbc();
   private final Task task = new Task();
   private final Client client = new Client();
+  private final Metrics metrics = new Metrics();
+  private final Tracing tracing = new Tracing();
+
+  /** Micrometer meters. */
+  public Metrics getMetrics() {
+    return metrics;
+  }
+
+  /** OpenTelemetry span events. */
+  public Tracing getTracing() {
+    return tracing;
+  }
+
+  /** {@code ctx4j.metrics.*}. */
+  public static class Metrics {
+    /**
+     * Whether ctx4j.cancels (by kind and origin) and ctx4j.work.stop are recorded, when Micrometer
+     * and a MeterRegistry are present.
+     */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+
+  /** {@code ctx4j.tracing.*}. */
+  public static class Tracing {
+    /**
+     * Whether a request context that ends early adds a ctx4j.cancel event to the request's span,
+     * when the OpenTelemetry API is present.
+     */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
 
   /** Incoming requests. */
   public Http getHttp() {

@@ -6,6 +6,7 @@ import dev.ctx4j.http.TimeoutHeader;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -51,7 +52,10 @@ public class Ctx4jWebAutoConfiguration {
   /** The request-context filter, on requests and their async and error dispatches. */
   @Bean
   FilterRegistrationBean<Filter> ctx4jRequestContextFilter(
-      Ctx4jProperties properties, ServerLifetime lifetime, ContainerDisconnects disconnects) {
+      Ctx4jProperties properties,
+      ServerLifetime lifetime,
+      ContainerDisconnects disconnects,
+      ObjectProvider<RequestEnds> ends) {
     Ctx4jProperties.Http http = properties.getHttp();
     List<TimeoutHeader> read = http.getHeaders() == null ? List.of() : http.getHeaders();
     DeadlineHeaders headers = DeadlineHeaders.of(read, TimeoutHeader.CONNECT_TIMEOUT_MS);
@@ -69,7 +73,10 @@ public class Ctx4jWebAutoConfiguration {
       b.withoutHttp1DisconnectWatcher();
     }
     Filter filter =
-        new RequestContextFilter(b.build(), http.isIgnoreMalformedHeaders() ? null : headers);
+        new RequestContextFilter(
+            b.build(),
+            http.isIgnoreMalformedHeaders() ? null : headers,
+            ends.orderedStream().toList());
     FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(filter);
     registration.setName("ctx4jRequestContextFilter");
     registration.setOrder(http.getFilterOrder());
@@ -77,6 +84,36 @@ public class Ctx4jWebAutoConfiguration {
     registration.setDispatcherTypes(
         DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
     return registration;
+  }
+
+  /** Micrometer: {@code ctx4j.cancels} and {@code ctx4j.work.stop} ({@code ctx4j.metrics.*}). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+  @ConditionalOnProperty(
+      prefix = "ctx4j.metrics",
+      name = "enabled",
+      havingValue = "true",
+      matchIfMissing = true)
+  static class Metrics {
+    @Bean
+    RequestEnds ctx4jMeters(ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registry) {
+      return new Ctx4jMeters(registry);
+    }
+  }
+
+  /** OpenTelemetry: a span event on the request's span ({@code ctx4j.tracing.*}). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.opentelemetry.api.trace.Span")
+  @ConditionalOnProperty(
+      prefix = "ctx4j.tracing",
+      name = "enabled",
+      havingValue = "true",
+      matchIfMissing = true)
+  static class Tracing {
+    @Bean
+    RequestEnds ctx4jSpanEvents() {
+      return new OtelSpanEvents();
+    }
   }
 
   /** Spring MVC: the {@code Context} parameter and problem responses. */

@@ -1,5 +1,7 @@
 package dev.ctx4j.spring.boot;
 
+import dev.ctx4j.Context;
+import dev.ctx4j.Registration;
 import dev.ctx4j.http.ContextFilter;
 import dev.ctx4j.http.DeadlineHeaders;
 import dev.ctx4j.http.MalformedTimeoutHeaderException;
@@ -26,10 +28,12 @@ import java.util.List;
 final class RequestContextFilter implements Filter {
   private final ContextFilter delegate;
   private final DeadlineHeaders headers; // null: malformed headers are ignored
+  private final List<RequestEnds> ends; // empty: no probe
 
-  RequestContextFilter(ContextFilter delegate, DeadlineHeaders headers) {
+  RequestContextFilter(ContextFilter delegate, DeadlineHeaders headers, List<RequestEnds> ends) {
     this.delegate = delegate;
     this.headers = headers;
+    this.ends = List.copyOf(ends);
   }
 
   @Override
@@ -57,7 +61,24 @@ final class RequestContextFilter implements Filter {
         return;
       }
     }
-    delegate.doFilter(request, response, chain);
+    if (ends.isEmpty() || request.getDispatcherType() != DispatcherType.REQUEST) {
+      delegate.doFilter(request, response, chain);
+      return;
+    }
+    delegate.doFilter(request, response, (rq, rs) -> probed(rq, rs, chain));
+  }
+
+  /** Runs the chain with an {@link EndProbe} on the request context. */
+  private void probed(ServletRequest request, ServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    Context ctx = ContextFilter.context(request);
+    EndProbe probe = new EndProbe(ctx, ends);
+    Registration unused = ctx.afterDone(probe);
+    try {
+      chain.doFilter(request, response);
+    } finally {
+      probe.returned(request.isAsyncStarted());
+    }
   }
 
   private static List<String> values(HttpServletRequest request, String name) {

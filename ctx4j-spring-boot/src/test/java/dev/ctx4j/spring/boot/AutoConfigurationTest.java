@@ -53,6 +53,8 @@ class AutoConfigurationTest {
           assertInstanceOf(ContextTaskDecorator.class, ctx.getBean(TaskDecorator.class));
           assertNotNull(ctx.getBean(DataSourceWrapper.class));
           assertNotNull(ctx.getBean(RestClientPostProcessor.class));
+          assertInstanceOf(Ctx4jMeters.class, ctx.getBean("ctx4jMeters"));
+          assertInstanceOf(OtelSpanEvents.class, ctx.getBean("ctx4jSpanEvents"));
         });
   }
 
@@ -71,9 +73,15 @@ class AutoConfigurationTest {
               assertTrue(ctx.getBeansOfType(DataSourceWrapper.class).isEmpty());
               assertTrue(ctx.getBeansOfType(RestClientPostProcessor.class).isEmpty());
             });
-    web.withPropertyValues("ctx4j.mvc.problems=false", "ctx4j.mvc.context-argument=false")
+    web.withPropertyValues(
+            "ctx4j.mvc.problems=false",
+            "ctx4j.mvc.context-argument=false",
+            "ctx4j.metrics.enabled=false",
+            "ctx4j.tracing.enabled=false")
         .run(
             ctx -> {
+              assertFalse(ctx.containsBean("ctx4jMeters"));
+              assertFalse(ctx.containsBean("ctx4jSpanEvents"));
               assertEquals(1, ctx.getBeansOfType(FilterRegistrationBean.class).size());
               assertTrue(ctx.getBeansOfType(ContextProblems.class).isEmpty());
               assertFalse(ctx.containsBean("ctx4jContextArgument"));

@@ -14,8 +14,15 @@ import java.time.Duration;
 final class PgActivity implements AutoCloseable {
   private final Connection connection;
   private final PreparedStatement active;
+  private final boolean spin;
 
   PgActivity() throws SQLException {
+    this(false);
+  }
+
+  /** {@code spin}: poll back to back, without the 1 ms pause (for the latency program). */
+  PgActivity(boolean spin) throws SQLException {
+    this.spin = spin;
     connection =
         DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
     active =
@@ -55,7 +62,9 @@ final class PgActivity implements AutoCloseable {
         throw new AssertionError(
             "query " + token + (wanted ? " never started" : " still running") + " after " + max);
       }
-      Thread.sleep(1); // polling the database: it has no completion event to wait on
+      if (!spin) {
+        Thread.sleep(1); // polling the database: it has no completion event to wait on
+      }
     }
   }
 

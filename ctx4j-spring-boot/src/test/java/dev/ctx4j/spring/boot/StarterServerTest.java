@@ -239,6 +239,24 @@ class StarterServerTest {
     assertTrue(ms < 10_000, "answered after " + ms + " ms");
   }
 
+  // ------------------------------------------------------------------ metrics
+
+  @Test
+  void metrics_deadlineCountedAndStopTimed_underActuator() throws Exception {
+    HttpResponse<String> r =
+        get("/sleep?s=30&token=" + token("metrics"), "Connect-Timeout-Ms", "300");
+    assertEquals(504, r.statusCode(), r.body());
+    HttpResponse<String> cancels = get("/actuator/metrics/ctx4j.cancels?tag=kind:deadline");
+    assertEquals(200, cancels.statusCode(), cancels.body());
+    Matcher count =
+        Pattern.compile("\\{\"statistic\":\"COUNT\",\"value\":([0-9.]+)\\}")
+            .matcher(cancels.body());
+    assertTrue(count.find() && Double.parseDouble(count.group(1)) >= 1, cancels.body());
+    assertTrue(cancels.body().contains("\"origin\""), cancels.body());
+    HttpResponse<String> stop = get("/actuator/metrics/ctx4j.work.stop?tag=kind:deadline");
+    assertEquals(200, stop.statusCode(), stop.body());
+  }
+
   private static long remainingMs(String body) {
     Matcher m = Pattern.compile("remainingMs=(\\d+)").matcher(body);
     if (!m.find()) {
