@@ -16,6 +16,29 @@ public class Ctx4jProperties {
   private final Client client = new Client();
   private final Metrics metrics = new Metrics();
   private final Tracing tracing = new Tracing();
+  private final Observe observe = new Observe();
+
+  /** ctx4j-observe. */
+  public Observe getObserve() {
+    return observe;
+  }
+
+  /** {@code ctx4j.observe.*}. */
+  public static class Observe {
+    /**
+     * Whether ctx4j tracing is turned on at startup (the live tree and chains of the actuator
+     * endpoint ctx4j, and the ctx4j.contexts.live gauge). Costs time on every context created.
+     */
+    private boolean tracing;
+
+    public boolean isTracing() {
+      return tracing;
+    }
+
+    public void setTracing(boolean tracing) {
+      this.tracing = tracing;
+    }
+  }
 
   /** Micrometer meters. */
   public Metrics getMetrics() {

@@ -104,6 +104,29 @@ class AutoConfigurationTest {
   }
 
   @Test
+  void observe_endpointAlways_tracingAndLiveGaugeOnlyWhenAsked() {
+    ApplicationContextRunner runner =
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(Ctx4jObserveAutoConfiguration.class));
+    runner.run(
+        ctx -> {
+          assertNotNull(ctx.getBean(Ctx4jEndpoint.class));
+          assertFalse(ctx.containsBean("ctx4jLiveContexts"));
+        });
+    runner
+        .withPropertyValues("ctx4j.observe.tracing=true")
+        .run(
+            ctx -> {
+              var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+              ctx.getBean(io.micrometer.core.instrument.binder.MeterBinder.class).bindTo(registry);
+              try (CancellableContext c = Context.background().withCancel()) {
+                double live = registry.get("ctx4j.contexts.live").gauge().value();
+                assertTrue(live >= 1, "a live traced context is counted: " + live);
+              }
+            });
+  }
+
+  @Test
   void userTaskDecorator_kept() {
     web.withBean("mine", TaskDecorator.class, () -> r -> r)
         .run(ctx -> assertFalse(ctx.getBean(TaskDecorator.class) instanceof ContextTaskDecorator));

@@ -257,6 +257,20 @@ class StarterServerTest {
     assertEquals(200, stop.statusCode(), stop.body());
   }
 
+  @Test
+  void actuatorEndpoint_jsonByDefault_htmlWhenAsked() throws Exception {
+    HttpResponse<String> json = get("/actuator/ctx4j", "Accept", "application/json");
+    assertEquals(200, json.statusCode(), json.body());
+    assertTrue(json.body().startsWith("{\"takenAt\":"), json.body());
+    assertTrue(json.body().contains("\"chains\":"), json.body());
+    HttpResponse<String> html = get("/actuator/ctx4j", "Accept", "text/html");
+    assertEquals(200, html.statusCode(), html.body());
+    assertTrue(
+        html.headers().firstValue("Content-Type").orElse("").startsWith("text/html"),
+        html.headers().toString());
+    assertTrue(html.body().contains("<html") || html.body().contains("<!DOCTYPE"), html.body());
+  }
+
   private static long remainingMs(String body) {
     Matcher m = Pattern.compile("remainingMs=(\\d+)").matcher(body);
     if (!m.find()) {
