@@ -49,7 +49,8 @@ import java.util.function.Consumer;
  * close while the servlet still computes (the {@link RequestContextHandler} mechanism,
  * docs/adr/0045 and 0080). Other containers offer nothing of the kind through the Servlet API:
  * there the filter only learns of a lost client through {@link AsyncListener#onError} during
- * asynchronous processing.
+ * asynchronous processing, or through a {@link ClientDisconnects} given to {@link
+ * Builder#clientDisconnects} (the Spring Boot integration's for Tomcat, docs/adr/0100).
  *
  * <p>Configuration: the {@link #builder()} in code, or the public no-argument constructor with
  * init-params ({@value #MAX_TIMEOUT_PARAM}, {@value #IGNORE_MALFORMED_HEADERS_PARAM}, {@value

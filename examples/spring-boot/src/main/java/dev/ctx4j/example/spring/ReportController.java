@@ -1,6 +1,6 @@
 package dev.ctx4j.example.spring;
 
-import org.springframework.beans.factory.annotation.Value;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -17,25 +17,22 @@ import org.springframework.web.client.RestClient;
 public class ReportController {
   private final JdbcClient jdbc;
   private final RestClient rest;
-  private final String self;
 
-  public ReportController(
-      JdbcClient jdbc,
-      RestClient.Builder rest,
-      @Value("${example.self-url:http://127.0.0.1:${local.server.port:8080}}") String self) {
+  public ReportController(JdbcClient jdbc, RestClient.Builder rest) {
     this.jdbc = jdbc;
     this.rest = rest.build();
-    this.self = self;
   }
 
-  /** Runs a slow query ({@code seconds} of pg_sleep), then fetches the price. */
+  /** Runs a slow query ({@code seconds} of pg_sleep), then fetches the price from this server. */
   @GetMapping("/report")
-  public String report(@RequestParam(defaultValue = "0") double seconds) {
+  public String report(
+      @RequestParam(defaultValue = "0") double seconds, HttpServletRequest request) {
     int rows =
         jdbc.sql("select 1 from pg_sleep(?) /* example-report */")
             .param(seconds)
             .query(Integer.class)
             .single();
+    String self = "http://127.0.0.1:" + request.getLocalPort();
     String price = rest.get().uri(self + "/price").retrieve().body(String.class);
     return "rows=" + rows + " " + price;
   }
