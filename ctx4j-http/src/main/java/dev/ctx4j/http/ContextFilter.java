@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * A Servlet 6 ({@code jakarta.servlet}) filter that gives each request its own {@link Context}, as
@@ -48,7 +49,8 @@ import java.util.concurrent.TimeoutException;
  * close while the servlet still computes (the {@link RequestContextHandler} mechanism,
  * docs/adr/0045 and 0080). Other containers offer nothing of the kind through the Servlet API:
  * there the filter only learns of a lost client through {@link AsyncListener#onError} during
- * asynchronous processing.
+ * asynchronous processing, or through a {@link ClientDisconnects} given to {@link
+ * Builder#clientDisconnects} (the Spring Boot integration's for Tomcat, docs/adr/0100).
  *
  * <p>Configuration: the {@link #builder()} in code, or the public no-argument constructor with
  * init-params ({@value #MAX_TIMEOUT_PARAM}, {@value #IGNORE_MALFORMED_HEADERS_PARAM}, {@value
@@ -98,6 +100,7 @@ public final class ContextFilter implements Filter {
 
   private final Settings configured;
   private final boolean useJetty;
+  private final ClientDisconnects disconnects; // null: none beyond Jetty's
 
   // Written by init/destroy, read by request threads.
   private volatile Running running;
@@ -114,6 +117,7 @@ public final class ContextFilter implements Filter {
     this.configured =
         new Settings(b.parent, b.headers, b.maxTimeout, b.rejectMalformed, b.watchHttp1);
     this.useJetty = JETTY_EE10 && b.useJetty;
+    this.disconnects = b.disconnects;
     this.running = new Running(configured, configured.parent(), null, null, null);
   }
 
@@ -226,7 +230,14 @@ public final class ContextFilter implements Filter {
     CancellableContext ctx = newContext(r, exchange, asked);
     Context view = ctx.readOnly();
     request.setAttribute(ATTRIBUTE, view);
-    Runnable endWatch = exchange == null ? null : exchange.onClientGone(r.watcher(), ctx::cancel);
+    Runnable endWatch;
+    if (exchange != null) {
+      endWatch = exchange.onClientGone(r.watcher(), ctx::cancel);
+    } else if (disconnects != null) {
+      endWatch = disconnects.watch(request, ctx::cancel);
+    } else {
+      endWatch = null;
+    }
     boolean async = false;
     try {
       runChain(view, request, response, chain);
@@ -441,6 +452,22 @@ public final class ContextFilter implements Filter {
       DisconnectWatcher watcher, // null: not watching HTTP/1.1
       Runnable unlisten) {} // removes the server-stopping listener; null if none
 
+  /**
+   * Tells a filter when the client of a request goes away, on a container whose Servlet API cannot
+   * (for example Tomcat's connections reached by an integration, with a {@link DisconnectWatcher}).
+   */
+  @FunctionalInterface
+  public interface ClientDisconnects {
+    /**
+     * Starts watching {@code request}'s client, on the request's thread before the chain runs;
+     * {@code gone} may be called at most once, on any thread, when the client left.
+     *
+     * @return ends the watch (called once, after the request context ended); null if the request
+     *     cannot be watched
+     */
+    Runnable watch(ServletRequest request, Consumer<ClientDisconnectedException> gone);
+  }
+
   /** Settings for a {@link ContextFilter}. Not thread-safe; build once. */
   public static final class Builder {
     private Context parent = Context.background();
@@ -449,8 +476,20 @@ public final class ContextFilter implements Filter {
     private boolean rejectMalformed = true;
     private boolean watchHttp1 = true;
     private boolean useJetty = true;
+    private ClientDisconnects disconnects;
 
     private Builder() {}
+
+    /**
+     * Where the filter learns that a client left on containers other than Jetty 12 ee10 (on which
+     * the filter's own mechanism is used and this one is not consulted). Default: none.
+     *
+     * @throws NullPointerException if {@code disconnects} is null
+     */
+    public Builder clientDisconnects(ClientDisconnects disconnects) {
+      this.disconnects = Objects.requireNonNull(disconnects, "disconnects");
+      return this;
+    }
 
     /**
      * The parent of the filter's lifetime context; default {@link Context#background()}.

@@ -26,8 +26,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <p>One platform daemon thread per watcher, blocked in {@code select()} while idle (no polling);
  * registrations and ends are queued and the selector is woken. Thread-safe.
+ *
+ * <p>Public for integrations that reach another server's connections (a {@link
+ * ContextFilter.ClientDisconnects} for Tomcat): watch a plain-TCP channel only while an HTTP/1.x
+ * request without a body is in flight on it, and end the watch when the response completes.
  */
-final class DisconnectWatcher implements AutoCloseable {
+public final class DisconnectWatcher implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(DisconnectWatcher.class.getName());
 
   private final Selector selector;
@@ -35,7 +39,8 @@ final class DisconnectWatcher implements AutoCloseable {
   private final Queue<Watch> changes = new ConcurrentLinkedQueue<>(); // watches to (de)register
   private volatile boolean closed;
 
-  DisconnectWatcher(String name) {
+  /** Starts a watcher whose thread is named {@code name}. */
+  public DisconnectWatcher(String name) {
     try {
       selector = Selector.open();
     } catch (IOException e) {
@@ -45,8 +50,11 @@ final class DisconnectWatcher implements AutoCloseable {
     thread.start();
   }
 
-  /** Starts watching {@code channel}; {@code onGone} runs on the watcher thread, at most once. */
-  Watch watch(SocketChannel channel, Runnable onGone) {
+  /**
+   * Starts watching {@code channel}; {@code onGone} runs on the watcher thread, at most once. After
+   * {@link #close} nothing is watched.
+   */
+  public Watch watch(SocketChannel channel, Runnable onGone) {
     Watch w = new Watch(channel, onGone);
     if (!closed) { // after close (or a failed loop) nothing drains the queue: watch nothing
       changes.add(w);
@@ -56,7 +64,7 @@ final class DisconnectWatcher implements AutoCloseable {
   }
 
   /** One watched request. */
-  final class Watch {
+  public final class Watch {
     private final SocketChannel channel;
     private final Runnable onGone;
     private volatile boolean ended;
@@ -68,7 +76,7 @@ final class DisconnectWatcher implements AutoCloseable {
     }
 
     /** Stops watching; idempotent. After this returns, {@code onGone} may still run once. */
-    void end() {
+    public void end() {
       if (!ended) {
         ended = true;
         if (!closed) {

@@ -2,6 +2,7 @@ package dev.ctx4j.http;
 
 import dev.ctx4j.CancellableContext;
 import dev.ctx4j.Context;
+import dev.ctx4j.ContextException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
@@ -32,7 +33,9 @@ import org.eclipse.jetty.util.component.LifeCycle;
  * <p>During {@code handle} the context is {@link Context#current()}; code that completes the
  * request later, on other threads, finds it with {@link #context(Request)}. A malformed timeout
  * header gets a {@code 400 Bad Request} naming the header, or is ignored when built with {@link
- * Builder#ignoreMalformedHeaders()}; never a 500.
+ * Builder#ignoreMalformedHeaders()}; never a 500. A {@link ContextException} thrown by the wrapped
+ * handler is answered by {@link ContextStatus}: 504 for a deadline, 503 for a server stopping or
+ * another cancellation, and nothing for a client that left (the response is aborted).
  */
 public final class RequestContextHandler extends Handler.Wrapper {
   /** The request attribute holding the request context (also visible to Servlet code). */
@@ -172,6 +175,10 @@ public final class RequestContextHandler extends Handler.Wrapper {
     try {
       handled = ctx.call(() -> next.handle(request, response, finish));
       return handled;
+    } catch (ContextException e) {
+      handled = true;
+      answerEnded(request, response, finish, ctx, e);
+      return true;
     } finally {
       if (!handled) {
         ctx.cancel();
@@ -180,6 +187,25 @@ public final class RequestContextHandler extends Handler.Wrapper {
         }
       }
     }
+  }
+
+  /**
+   * Answers a request whose handler threw a {@link ContextException}: 504, 503, or nothing for a
+   * client that left ({@link ContextStatus}); a committed response is aborted instead.
+   */
+  private static void answerEnded(
+      Request request, Response response, Callback finish, Context ctx, ContextException e) {
+    int status =
+        ctx.isDone() ? ContextStatus.of(ctx.err(), ctx.cause()) : ContextStatus.of(e, e.getCause());
+    if (status == ContextStatus.CLIENT_CLOSED_REQUEST || response.isCommitted()) {
+      finish.failed(e);
+      return;
+    }
+    String reason =
+        status == ContextStatus.GATEWAY_TIMEOUT
+            ? "the request's deadline passed before its work completed"
+            : "the request's work was stopped: the server is stopping or the work was cancelled";
+    Response.writeError(request, response, finish, status, reason);
   }
 
   private CancellableContext newContext(Request request, Duration asked) {

@@ -383,4 +383,79 @@ class RequestContextHandlerTest {
         assertThrows(NullPointerException.class, () -> RequestContextHandler.context(null))
             .getMessage());
   }
+
+  // ---------------------------------------------------------------- a context that ended
+
+  /** A handler that throws the exception {@code failing} gives it, inside the request context. */
+  private static TestServer.App throwing(java.util.function.Supplier<RuntimeException> failing) {
+    return (request, response, callback) -> {
+      throw failing.get();
+    };
+  }
+
+  private static HttpResponse<String> get(TestServer server, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(server.uri("/x"));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void handlerThrowsDeadlineExceeded_504NotPlain500() throws Exception {
+    TestServer.App app =
+        (request, response, callback) -> {
+          Context.current().sleep(Duration.ofSeconds(30)); // throws at the 100 ms deadline
+          callback.succeeded();
+          return true;
+        };
+    try (TestServer server = TestServer.start(app)) {
+      HttpResponse<String> r = get(server, "Connect-Timeout-Ms", "100");
+      assertEquals(504, r.statusCode(), r.body());
+      assertTrue(r.body().contains("deadline"), r.body());
+    }
+  }
+
+  @Test
+  void handlerThrowsServerStopped_503() throws Exception {
+    TestServer.App app =
+        throwing(
+            () -> {
+              dev.ctx4j.CancellableContext child = Context.current().withCancel();
+              child.cancel(new ServerStoppedException("stopping"));
+              try {
+                child.throwIfDone();
+              } catch (RuntimeException e) {
+                return e;
+              }
+              return new IllegalStateException("not done");
+            });
+    try (TestServer server = TestServer.start(app)) {
+      assertEquals(503, get(server).statusCode());
+    }
+  }
+
+  @Test
+  void handlerThrowsOtherException_stillJettys500() throws Exception {
+    try (TestServer server = TestServer.start(throwing(() -> new IllegalStateException("bug")))) {
+      assertEquals(500, get(server).statusCode());
+    }
+  }
+
+  @Test
+  void contextStatus_mapsKindsAndCauseChains() {
+    assertEquals(504, ContextStatus.of(new dev.ctx4j.DeadlineExceededException(), null));
+    ContextCancelledException plain = new ContextCancelledException();
+    assertEquals(503, ContextStatus.of(plain, null));
+    assertEquals(
+        499,
+        ContextStatus.of(
+            plain,
+            new IllegalStateException("wrapped", new ClientDisconnectedException("gone", null))));
+    assertEquals(503, ContextStatus.of(plain, new ServerStoppedException("stopping")));
+    assertEquals(
+        504,
+        ContextStatus.of(plain, new RuntimeException(new dev.ctx4j.DeadlineExceededException())));
+    assertThrows(NullPointerException.class, () -> ContextStatus.of(null, null));
+  }
 }

@@ -68,13 +68,7 @@ final class TestServer implements AutoCloseable {
 
   /** A raw HTTP/1.1 connection that has sent {@code GET path} with extra header lines. */
   /** Timeout headers each integration must answer with 400 naming the header: name, value. */
-  static final String[][] MALFORMED_TIMEOUT_HEADERS = {
-    {"Connect-Timeout-Ms", "-5"},
-    {"Connect-Timeout-Ms", "99999999999999999999"},
-    {"grpc-timeout", "5x"},
-    {"grpc-timeout", "123456789S"},
-    {"x-envoy-expected-rq-timeout-ms", "abc"}
-  };
+  static final String[][] MALFORMED_TIMEOUT_HEADERS = MalformedTimeoutHeaders.table();
 
   Socket rawGet(String path, String... headerLines) throws IOException {
     Socket s = new Socket("127.0.0.1", port);
