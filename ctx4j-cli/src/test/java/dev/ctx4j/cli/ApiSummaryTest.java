@@ -26,7 +26,14 @@ class ApiSummaryTest {
   /** The published modules' API, read once (javac over every module takes a few seconds). */
   private static synchronized ApiSummary.Result published() throws Exception {
     if (published == null) {
-      published = ApiSummary.of(ROOT, BomTest.bomModules(ROOT));
+      // The Spring Boot modules are configured through properties, not called: their types are
+      // Spring's extension points, documented by their javadoc and the README's properties table.
+      published =
+          ApiSummary.of(
+              ROOT,
+              BomTest.bomModules(ROOT).stream()
+                  .filter(m -> !m.startsWith("ctx4j-spring-boot"))
+                  .toList());
     }
     return published;
   }
