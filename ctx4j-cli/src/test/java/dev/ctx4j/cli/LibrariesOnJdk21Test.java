@@ -66,6 +66,20 @@ class LibrariesOnJdk21Test {
     assertTrue(tooNew.isEmpty(), "newer than Java 21: " + tooNew);
   }
 
+  /**
+   * The test JVMs get {@code --sun-misc-unsafe-memory-access} from a Maven profile activated on JDK
+   * 23 and later only (JDK 21 and 22 refuse to start with it): this JVM has it exactly when its JDK
+   * knows it.
+   */
+  @Test
+  void testJvm_getsTheUnsafeOptionExactlyWhenItsJdkKnowsIt() {
+    boolean knows = Runtime.version().feature() >= 23;
+    assertEquals(
+        knows ? "allow" : null,
+        System.getProperty("sun.misc.unsafe.memory.access"),
+        "JDK " + Runtime.version().feature());
+  }
+
   private static void note(List<String> tooNew, String where, int major) {
     if (major > JAVA_21) {
       tooNew.add(where + " (major " + major + ")");
