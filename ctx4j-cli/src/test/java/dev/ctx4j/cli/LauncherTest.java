@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -77,23 +78,11 @@ class LauncherTest {
     Path jdk21 = fakeJdk(root.resolve("jvms/jdk-21"), "21.0.4");
     fakeJdk(root.resolve("jvms/jdk-17"), "17.0.15");
     Map<String, String> env =
-        Map.of(
-            "CTX4J_JDK_ROOT", root.resolve("jvms").toString(),
-            "CTX4J_DRY_RUN", "1",
-            "MAVEN_OPTS", "-Xmx1g");
-    Result demo = launch(env, "demo", "--serve");
-    assertEquals(0, demo.code(), demo.output());
-    assertEquals(
-        jdk21.resolve("bin/java")
-            + " -XX:+EnableDynamicAgentLoading -jar "
-            + CLI_JAR
-            + " demo --serve",
-        demo.output().strip());
-    Result test = launch(env, "test", "-pl", "ctx4j-core");
-    assertEquals(0, test.code(), test.output());
+        Map.of("CTX4J_JDK_ROOT", root.resolve("jvms").toString(), "MAVEN_OPTS", "-Xmx1g");
+    assertEquals(javaLine(jdk21, "", "demo --serve"), dryRun(env, "demo", "--serve"));
     assertEquals(
         "MAVEN_OPTS=-Xmx1g mvn -B -ntp -Dstyle.color=never verify -pl ctx4j-core",
-        test.output().strip());
+        dryRun(env, "test", "-pl", "ctx4j-core"));
   }
 
   @Test
@@ -101,38 +90,44 @@ class LauncherTest {
       throws Exception {
     fakeJdk(root.resolve("jvms/jdk-21"), "21.0.4");
     Path jdk25 = fakeJdk(root.resolve("jvms/jdk-25"), "25.0.1");
-    Map<String, String> env =
-        Map.of("CTX4J_JDK_ROOT", root.resolve("jvms").toString(), "CTX4J_DRY_RUN", "1");
-    Result demo = launch(env, "demo");
-    assertEquals(0, demo.code(), demo.output());
+    Map<String, String> env = Map.of("CTX4J_JDK_ROOT", root.resolve("jvms").toString());
+    assertEquals(javaLine(jdk25, UNSAFE_ALLOWED, "demo"), dryRun(env, "demo"));
     assertEquals(
-        jdk25.resolve("bin/java")
-            + " -XX:+EnableDynamicAgentLoading --sun-misc-unsafe-memory-access=allow -jar "
-            + CLI_JAR
-            + " demo",
-        demo.output().strip());
-    Result test = launch(env, "test");
-    assertEquals(0, test.code(), test.output());
-    assertEquals(
-        "MAVEN_OPTS=--sun-misc-unsafe-memory-access=allow mvn -B -ntp -Dstyle.color=never verify",
-        test.output().strip());
+        "MAVEN_OPTS=" + UNSAFE_ALLOWED + " mvn -B -ntp -Dstyle.color=never verify",
+        dryRun(env, "test"));
   }
 
   @Test
   void javaHomeJdk21_isKeptOverANewerOneUnderTheRoot(@TempDir Path root) throws Exception {
     Path jdk21 = fakeJdk(root.resolve("home-21"), "21.0.4");
     fakeJdk(root.resolve("jvms/jdk-25"), "25.0.1");
-    Result demo =
-        launch(
-            Map.of(
-                "JAVA_HOME", jdk21.toString(),
-                "CTX4J_JDK_ROOT", root.resolve("jvms").toString(),
-                "CTX4J_DRY_RUN", "1"),
-            "demo");
-    assertEquals(0, demo.code(), demo.output());
-    assertEquals(
-        jdk21.resolve("bin/java") + " -XX:+EnableDynamicAgentLoading -jar " + CLI_JAR + " demo",
-        demo.output().strip());
+    Map<String, String> env =
+        Map.of("JAVA_HOME", jdk21.toString(), "CTX4J_JDK_ROOT", root.resolve("jvms").toString());
+    assertEquals(javaLine(jdk21, "", "demo"), dryRun(env, "demo"));
+  }
+
+  private static final String UNSAFE_ALLOWED = "--sun-misc-unsafe-memory-access=allow";
+
+  /** The command line the launcher prints with {@code CTX4J_DRY_RUN=1}; it must exit 0. */
+  private static String dryRun(Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    Map<String, String> all = new HashMap<>(env);
+    all.put("CTX4J_DRY_RUN", "1");
+    Result r = launch(all, args);
+    assertEquals(0, r.code(), r.output());
+    return r.output().strip();
+  }
+
+  /** The java command line the launcher builds for {@code jdk}, with {@code extra} options. */
+  private static String javaLine(Path jdk, String extra, String args) {
+    String options = extra.isEmpty() ? "" : extra + " ";
+    return jdk.resolve("bin/java")
+        + " -XX:+EnableDynamicAgentLoading "
+        + options
+        + "-jar "
+        + CLI_JAR
+        + " "
+        + args;
   }
 
   /**
