@@ -1,4 +1,5 @@
 /** The ctx4j command line. */
+@SuppressWarnings("requires-automatic") // picocli ships as an automatic module
 module dev.ctx4j.cli {
   requires dev.ctx4j.core;
   requires dev.ctx4j.observe;
@@ -7,4 +8,8 @@ module dev.ctx4j.cli {
   requires com.zaxxer.hikari;
   requires java.sql;
   requires dev.ctx4j.lint;
+  requires info.picocli;
+
+  opens dev.ctx4j.cli to
+      info.picocli;
 }

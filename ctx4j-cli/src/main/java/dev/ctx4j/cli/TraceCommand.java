@@ -8,37 +8,54 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code ctx4j trace FILE.jfr [--format text|mermaid|dot|html|json]}: the propagation chains of a
  * flight recording made with tracing on ({@code -Dctx4j.trace=on}, {@code jcmd <pid> JFR.start}).
  */
-final class TraceCommand {
-  private TraceCommand() {}
+@Command(
+    name = "trace",
+    mixinStandardHelpOptions = true,
+    description = "The propagation chains of a flight recording made with -Dctx4j.trace=on.")
+final class TraceCommand implements Callable<Integer> {
+  private static final List<String> FORMATS = List.of("text", "mermaid", "dot", "html", "json");
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
-    String file = null;
-    String format = "text";
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--format") && i + 1 < args.length) {
-        format = args[++i];
-      } else if (a.startsWith("--format=")) {
-        format = a.substring("--format=".length());
-      } else if (a.startsWith("-") || file != null) {
-        err.println("ctx4j trace: unexpected argument '" + a + "'");
-        usage(err);
-        return 2;
-      } else {
-        file = a;
-      }
+  /** The formats, for the completion script. */
+  static final class Formats implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return FORMATS.iterator();
     }
-    if (file == null) {
-      usage(err);
-      return 2;
-    }
-    if (!List.of("text", "mermaid", "dot", "html", "json").contains(format)) {
+  }
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  @Parameters(paramLabel = "FILE.jfr", description = "A JFR recording.")
+  String file;
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      completionCandidates = Formats.class,
+      description = "text, mermaid, dot, html or json (default: ${DEFAULT-VALUE}).")
+  String format = "text";
+
+  TraceCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() {
+    if (!FORMATS.contains(format)) {
       err.println(
           "ctx4j trace: --format must be text, mermaid, dot, html or json, not '" + format + "'");
       return 2;
@@ -72,9 +89,5 @@ final class TraceCommand {
           default -> Render.chainsText(chains);
         });
     return 0;
-  }
-
-  static void usage(PrintStream out) {
-    out.println("usage: ctx4j trace FILE.jfr [--format text|mermaid|dot|html|json]");
   }
 }

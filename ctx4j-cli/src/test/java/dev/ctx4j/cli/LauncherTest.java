@@ -81,7 +81,7 @@ class LauncherTest {
         Map.of("CTX4J_JDK_ROOT", root.resolve("jvms").toString(), "MAVEN_OPTS", "-Xmx1g");
     assertEquals(javaLine(jdk21, "", "demo --serve"), dryRun(env, "demo", "--serve"));
     assertEquals(
-        "MAVEN_OPTS=-Xmx1g mvn -B -ntp -Dstyle.color=never verify -pl ctx4j-core",
+        "MAVEN_OPTS=-Xmx1g mvn -B -ntp -Dstyle.color=never install -pl ctx4j-core",
         dryRun(env, "test", "-pl", "ctx4j-core"));
   }
 
@@ -93,7 +93,7 @@ class LauncherTest {
     Map<String, String> env = Map.of("CTX4J_JDK_ROOT", root.resolve("jvms").toString());
     assertEquals(javaLine(jdk25, UNSAFE_ALLOWED, "demo"), dryRun(env, "demo"));
     assertEquals(
-        "MAVEN_OPTS=" + UNSAFE_ALLOWED + " mvn -B -ntp -Dstyle.color=never verify",
+        "MAVEN_OPTS=" + UNSAFE_ALLOWED + " mvn -B -ntp -Dstyle.color=never install",
         dryRun(env, "test"));
   }
 

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TraceCommandTest {
   @TempDir Path dir;
 
-  private static String[] run(String... args) throws Exception {
+  /** Runs the command line: exit code, standard output, standard error. */
+  static String[] run(String... args) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =

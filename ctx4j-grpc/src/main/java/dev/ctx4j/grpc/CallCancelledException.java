@@ -26,7 +26,9 @@ public final class CallCancelledException extends RuntimeException {
     UNKNOWN
   }
 
+  /** Why the call ended, as {@link #reason()} returns it. */
   private final Reason reason;
+
   private final transient Status status;
 
   /**

@@ -6,6 +6,7 @@ import java.util.Objects;
 public final class MalformedTimeoutHeaderException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
+  /** The header whose value was malformed, as {@link #headerName()} returns it. */
   private final String headerName;
 
   /**

@@ -14,14 +14,20 @@ import java.sql.Statement;
  */
 final class ConnectionHandler implements InvocationHandler {
   private final Connection target;
+  private final long abortAfterNanos;
   private Connection proxy; // set once, right after construction, before the proxy is shared
 
-  private ConnectionHandler(Connection target) {
+  private ConnectionHandler(Connection target, long abortAfterNanos) {
     this.target = target;
+    this.abortAfterNanos = abortAfterNanos;
   }
 
-  static Connection wrap(Connection target) {
-    ConnectionHandler handler = new ConnectionHandler(target);
+  /**
+   * @param abortAfterNanos how long after its context ended a statement may run on before the
+   *     connection is aborted; negative: never
+   */
+  static Connection wrap(Connection target, long abortAfterNanos) {
+    ConnectionHandler handler = new ConnectionHandler(target, abortAfterNanos);
     Connection proxy =
         (Connection)
             Proxy.newProxyInstance(
@@ -39,11 +45,14 @@ final class ConnectionHandler implements InvocationHandler {
     }
     Object result = Proxies.delegate(target, method, args);
     return switch (method.getName()) {
-      case "createStatement" -> StatementHandler.wrap((Statement) result, Statement.class, proxy);
+      case "createStatement" ->
+          StatementHandler.wrap((Statement) result, Statement.class, proxy, abortAfterNanos);
       case "prepareStatement" ->
-          StatementHandler.wrap((Statement) result, PreparedStatement.class, proxy);
+          StatementHandler.wrap(
+              (Statement) result, PreparedStatement.class, proxy, abortAfterNanos);
       case "prepareCall" ->
-          StatementHandler.wrap((Statement) result, CallableStatement.class, proxy);
+          StatementHandler.wrap(
+              (Statement) result, CallableStatement.class, proxy, abortAfterNanos);
       default -> result;
     };
   }

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -31,10 +32,19 @@ import javax.sql.DataSource;
  *   <li>no cancel is ever issued once the execution has returned, and the execution does not return
  *       while a cancel is in progress, so a late cancel cannot hit the next query on a pooled
  *       connection;
- *   <li>if a cancel was sent, or the driver failed after the context ended, it throws a fresh
- *       {@link ContextException} (cause: the cancel's cause), with the driver's exception as
- *       suppressed; the outcome of a cancelled update is unknown, as with any timeout. If the
- *       execution completed before any cancel was sent, its result is returned.
+ *   <li>if the execution is still running {@link #DEFAULT_ABORT_AFTER} (or the time given to {@link
+ *       #wrap(DataSource, Duration)}) after the context ended, the connection is aborted;
+ *   <li>if the driver completed the statement, its result is returned, even when the context ended
+ *       and a cancel was sent meanwhile: a statement that completed took effect (an update is
+ *       applied, a {@code COMMIT} is durable), so it is never reported as cancelled;
+ *   <li>if the driver failed and a cancel was sent, or it failed with an {@code SQLException} after
+ *       the context ended, it throws a fresh {@link ContextException} (cause: the cancel's cause),
+ *       with the driver's exception as suppressed. When the driver's exception says the server
+ *       aborted the statement (SQLSTATE 57014, 70100, HY008, or an {@code SQLTimeoutException}),
+ *       the statement had no effect. Otherwise (the connection broke, the driver failed locally)
+ *       whether the server applied it is unknown, and an {@link OutcomeUnknownException} is
+ *       attached as suppressed too: test with {@link
+ *       OutcomeUnknownException#isAttachedTo(Throwable)}.
  * </ul>
  *
  * <p>{@code getConnection} on such a context waits for the wrapped data source on a ctx4j virtual
@@ -47,14 +57,24 @@ import javax.sql.DataSource;
  * Instances are thread-safe if the wrapped data source is.
  */
 public final class ContextDataSource implements DataSource {
-  private final DataSource delegate;
+  /** How long a statement may run on after its context ended before its connection is aborted. */
+  public static final Duration DEFAULT_ABORT_AFTER = Duration.ofSeconds(2);
 
-  private ContextDataSource(DataSource delegate) {
+  /** The longest {@code abortAfter} accepted: a day. */
+  static final Duration MAX_ABORT_AFTER = Duration.ofDays(1);
+
+  private final DataSource delegate;
+  private final long abortAfterNanos;
+
+  private ContextDataSource(DataSource delegate, long abortAfterNanos) {
     this.delegate = delegate;
+    this.abortAfterNanos = abortAfterNanos;
   }
 
   /**
-   * Wraps {@code dataSource}; a {@code ContextDataSource} is returned as is.
+   * Wraps {@code dataSource}, aborting a statement's connection when the statement is still running
+   * {@link #DEFAULT_ABORT_AFTER} after its context ended; a {@code ContextDataSource} is returned
+   * as is.
    *
    * @throws NullPointerException if {@code dataSource} is null
    */
@@ -63,7 +83,31 @@ public final class ContextDataSource implements DataSource {
     if (dataSource instanceof ContextDataSource already) {
       return already;
     }
-    return new ContextDataSource(dataSource);
+    return new ContextDataSource(dataSource, DEFAULT_ABORT_AFTER.toNanos());
+  }
+
+  /**
+   * Wraps {@code dataSource}; a statement still running {@code abortAfter} after its context ended
+   * — its cancel could not be delivered (the server is unreachable on a new connection) or was
+   * ignored — has its connection aborted ({@link Connection#abort}): the driver call then fails
+   * with a connection error, the caller gets the context's exception (with {@link
+   * OutcomeUnknownException} attached) and a pool discards the connection. {@link Duration#ZERO}
+   * aborts as soon as the context ends, without waiting for the cancel. A {@code ContextDataSource}
+   * passed in is wrapped again around its own data source with this setting.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code abortAfter} is negative or longer than a day
+   */
+  public static ContextDataSource wrap(DataSource dataSource, Duration abortAfter) {
+    Objects.requireNonNull(dataSource, "dataSource");
+    Objects.requireNonNull(abortAfter, "abortAfter");
+    if (abortAfter.isNegative() || abortAfter.compareTo(MAX_ABORT_AFTER) > 0) {
+      throw new IllegalArgumentException(
+          "abortAfter must be between 0 and " + MAX_ABORT_AFTER + ": " + abortAfter);
+    }
+    DataSource inner =
+        dataSource instanceof ContextDataSource already ? already.delegate : dataSource;
+    return new ContextDataSource(inner, abortAfter.toNanos());
   }
 
   /**
@@ -92,16 +136,16 @@ public final class ContextDataSource implements DataSource {
     Connection open() throws SQLException;
   }
 
-  private static Connection acquire(Opener opener) throws SQLException {
+  private Connection acquire(Opener opener) throws SQLException {
     Context ctx = Context.current();
     if (Contexts.neverEnds(ctx)) {
-      return ConnectionHandler.wrap(opener.open());
+      return ConnectionHandler.wrap(opener.open(), abortAfterNanos);
     }
     Contexts.throwIfEnded(ctx);
     CompletableFuture<Connection> pending = new CompletableFuture<>();
     Contexts.ACQUIRE_EXECUTOR.execute(() -> open(opener, pending));
     try {
-      return ConnectionHandler.wrap(ctx.get(pending));
+      return ConnectionHandler.wrap(ctx.get(pending), abortAfterNanos);
     } catch (ContextException e) {
       closeWhenOpened(pending);
       throw e;

@@ -25,19 +25,33 @@ final class StatementHandler implements InvocationHandler {
 
   private final Statement target;
   private final Connection connection;
+  private final long abortAfterNanos;
 
-  private StatementHandler(Statement target, Connection connection) {
+  private StatementHandler(Statement target, Connection connection, long abortAfterNanos) {
     this.target = target;
     this.connection = connection;
+    this.abortAfterNanos = abortAfterNanos;
   }
 
-  static Statement wrap(Statement target, Class<? extends Statement> type, Connection connection) {
+  /**
+   * @param connection the connection proxy the statement belongs to: returned by {@code
+   *     getConnection()}, aborted when a cancel does not stop an execution in time
+   * @param abortAfterNanos how long after its context ended an execution may run on before its
+   *     connection is aborted; negative: never
+   */
+  static Statement wrap(
+      Statement target,
+      Class<? extends Statement> type,
+      Connection connection,
+      long abortAfterNanos) {
     if (target == null) {
       return null;
     }
     return (Statement)
         Proxy.newProxyInstance(
-            type.getClassLoader(), new Class<?>[] {type}, new StatementHandler(target, connection));
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            new StatementHandler(target, connection, abortAfterNanos));
   }
 
   @Override
@@ -64,7 +78,7 @@ final class StatementHandler implements InvocationHandler {
     }
     Contexts.throwIfEnded(ctx); // no round trip on a context that has already ended
     int userTimeout = capTimeout(ctx);
-    Execution execution = new Execution(target);
+    Execution execution = new Execution(target, connection, abortAfterNanos);
     Registration registration = ctx.afterDone(execution, Contexts.CANCEL_EXECUTOR);
     Object result = null;
     Throwable failure = null;
@@ -78,19 +92,23 @@ final class StatementHandler implements InvocationHandler {
     if (userTimeout != NOT_CAPPED) {
       restoreTimeout(userTimeout);
     }
+    if (failure == null) {
+      // The driver completed the statement: its effect stands (an update is applied, a commit is
+      // durable), so its result is returned even if the context ended and a cancel was sent.
+      return result;
+    }
+    if (failure instanceof Error) {
+      throw failure;
+    }
     if (cancelSent || (failure instanceof SQLException && Contexts.ended(ctx))) {
       ContextException e = Contexts.exception(ctx);
-      if (failure != null) {
-        e.addSuppressed(failure);
-      } else {
-        closeQuietly(result, e);
+      e.addSuppressed(failure);
+      if (!Outcomes.notApplied(failure)) {
+        e.addSuppressed(new OutcomeUnknownException(failure));
       }
       throw e;
     }
-    if (failure != null) {
-      throw failure;
-    }
-    return result;
+    throw failure;
   }
 
   /**
@@ -127,16 +145,6 @@ final class StatementHandler implements InvocationHandler {
       target.setQueryTimeout(seconds);
     } catch (SQLException | RuntimeException e) {
       LOG.log(Level.DEBUG, "could not restore the query timeout", e); // e.g. statement closed
-    }
-  }
-
-  private static void closeQuietly(Object result, Throwable into) {
-    if (result instanceof AutoCloseable closeable) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        into.addSuppressed(e);
-      }
     }
   }
 }

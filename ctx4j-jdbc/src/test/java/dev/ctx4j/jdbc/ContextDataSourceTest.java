@@ -218,23 +218,82 @@ class ContextDataSourceTest {
   // ---- cancel while executing ---------------------------------------------------------------
 
   @Test
-  void execute_cancelSentButDriverReturnsNormally_throwsContextAndClosesTheResult()
-      throws Exception {
-    // MariaDB reports a SLEEP interrupted by KILL QUERY as a normal result: it must not pass.
+  void execute_cancelSentButDriverCompletes_returnsTheResult() throws Exception {
+    // A cancel that reached the database too late to stop the statement: the update is applied
+    // (an autocommit INSERT, a COMMIT), so reporting it as cancelled would be a lie.
     CountDownLatch cancelled = new CountDownLatch(1);
     fake.onCancel = f -> cancelled.countDown();
     fake.behaviour =
         f -> {
           cancelled.await();
-          return f.resultSet();
+          return 1;
         };
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement();
         CancellableContext ctx = Context.background().withCancel()) {
       cancelOnceExecuting(ctx);
-      assertThrows(
-          ContextCancelledException.class, () -> ctx.call(() -> s.executeQuery("SELECT 1")));
-      assertEquals(1, fake.resultSetsClosed.get());
+      assertEquals(1, (int) ctx.call(() -> s.executeUpdate("INSERT")));
+      assertTrue(ctx.isDone());
+      assertTrue(fake.cancels.get() >= 1, "a cancel was sent");
+      assertEquals(0, fake.resultSetsClosed.get());
+    }
+  }
+
+  @Test
+  void execute_cancelSentAndServerAbortedTheStatement_contextExceptionWithoutUnknownOutcome()
+      throws Exception {
+    for (SQLException aborted :
+        List.of(
+            new SQLException("canceling statement due to user request", "57014"),
+            new SQLException("Query execution was interrupted", "70100", 1317),
+            new SQLTimeoutException("timed out", "HY000", 1969),
+            new SQLException("wrapped", "HY000", new SQLException("canceled", "57014")))) {
+      ContextCancelledException e = cancelledExecution(aborted);
+      assertSame(aborted, e.getSuppressed()[0]);
+      assertFalse(OutcomeUnknownException.isAttachedTo(e), aborted.toString());
+    }
+  }
+
+  @Test
+  void execute_cancelSentAndConnectionBroke_contextExceptionSaysTheOutcomeIsUnknown()
+      throws Exception {
+    for (Exception broken :
+        List.of(
+            new SQLException("An I/O error occurred while sending to the backend", "08006"),
+            new SQLException("connection reset", "08S01", new SQLException("canceled", "57014")),
+            new SQLException("no state"),
+            new IllegalStateException("driver bug"))) {
+      ContextCancelledException e = cancelledExecution(broken);
+      assertSame(broken, e.getSuppressed()[0]);
+      assertTrue(OutcomeUnknownException.isAttachedTo(e), broken.toString());
+      OutcomeUnknownException unknown = (OutcomeUnknownException) e.getSuppressed()[1];
+      assertEquals("08007", unknown.getSQLState());
+      assertSame(broken, unknown.getCause());
+    }
+  }
+
+  @Test
+  void outcomeUnknown_isAttachedTo_nullThrowsAndPlainExceptionsAreNot() {
+    assertThrows(NullPointerException.class, () -> OutcomeUnknownException.isAttachedTo(null));
+    assertFalse(OutcomeUnknownException.isAttachedTo(new ContextCancelledException()));
+  }
+
+  /** Runs one update on a fresh fake driver that fails with {@code failure} once cancelled. */
+  private static ContextCancelledException cancelledExecution(Exception failure) throws Exception {
+    Fake driver = new Fake();
+    CountDownLatch cancelled = new CountDownLatch(1);
+    driver.onCancel = f -> cancelled.countDown();
+    driver.behaviour =
+        f -> {
+          cancelled.await();
+          throw failure;
+        };
+    try (Connection c = ContextDataSource.wrap(driver.dataSource()).getConnection();
+        Statement s = c.createStatement();
+        CancellableContext ctx = Context.background().withCancel()) {
+      cancelOnceExecuting(driver, ctx);
+      return assertThrows(
+          ContextCancelledException.class, () -> ctx.call(() -> s.executeUpdate("INSERT")));
     }
   }
 
@@ -319,11 +378,15 @@ class ContextDataSourceTest {
 
   /** Cancels {@code ctx} from another thread once the fake driver is inside {@code execute*}. */
   private void cancelOnceExecuting(CancellableContext ctx) {
+    cancelOnceExecuting(fake, ctx);
+  }
+
+  private static void cancelOnceExecuting(Fake driver, CancellableContext ctx) {
     Thread.ofVirtual()
         .start(
             () -> {
               try {
-                fake.executing.await();
+                driver.executing.await();
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               } finally {

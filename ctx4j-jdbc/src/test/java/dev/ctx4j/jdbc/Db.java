@@ -58,12 +58,23 @@ enum Db {
   POSTGRES {
     @Override
     DataSource rawDataSource() {
+      return rawDataSource(5432);
+    }
+
+    @Override
+    int port() {
+      return 5432;
+    }
+
+    @Override
+    DataSource rawDataSource(int port) {
       PGSimpleDataSource ds = new PGSimpleDataSource();
       ds.setServerNames(new String[] {"127.0.0.1"});
-      ds.setPortNumbers(new int[] {5432});
+      ds.setPortNumbers(new int[] {port});
       ds.setDatabaseName("test");
       ds.setUser("postgres");
       ds.setConnectTimeout(3);
+      ds.setCancelSignalTimeout(3); // a cancel that cannot be delivered gives up after 3 s
       ds.setApplicationName("ctx4j-jdbc-tests");
       return ds;
     }
@@ -88,9 +99,21 @@ enum Db {
   MARIADB {
     @Override
     DataSource rawDataSource() {
+      return rawDataSource(3306);
+    }
+
+    @Override
+    int port() {
+      return 3306;
+    }
+
+    @Override
+    DataSource rawDataSource(int port) {
       try {
         return new MariaDbDataSource(
-            "jdbc:mariadb://127.0.0.1:3306/test?user=root&connectTimeout=3000&sslMode=disable");
+            "jdbc:mariadb://127.0.0.1:"
+                + port
+                + "/test?user=root&connectTimeout=3000&sslMode=disable");
       } catch (SQLException e) {
         throw new IllegalStateException(e);
       }
@@ -98,13 +121,15 @@ enum Db {
 
     @Override
     String longQuery(String tag) {
-      return "SELECT '" + tag + "', SLEEP(60)";
+      // Counting 10^12 rows of the built-in SEQUENCE engine: hours unless killed. Unlike SLEEP,
+      // which returns 1 as a normal result when KILL QUERY interrupts it, a killed scan fails with
+      // error 1317 (SQLSTATE 70100), as real queries do.
+      return "SELECT '" + tag + "', COUNT(*) FROM seq_1_to_1000000000000";
     }
 
     @Override
     String shortQuery() {
-      // SLEEP returns 1 instead of failing when a KILL QUERY interrupts it: tests check for 0.
-      return "SELECT CAST(? AS INT), SLEEP(0.001)";
+      return "SELECT CAST(? AS INT), COUNT(*) FROM seq_1_to_20000";
     }
 
     @Override
@@ -119,12 +144,52 @@ enum Db {
   /** The driver's own data source (not wrapped). */
   abstract DataSource rawDataSource();
 
+  /** The server's port on 127.0.0.1 (not for H2). */
+  int port() {
+    throw new UnsupportedOperationException(this + " has no server");
+  }
+
+  /** The driver's own data source for the server reached through {@code port} (not for H2). */
+  DataSource rawDataSource(int port) {
+    throw new UnsupportedOperationException(this + " has no server");
+  }
+
+  /**
+   * Ends, from another session, the connection of every session running a query whose text contains
+   * {@code tag} ({@code pg_terminate_backend}, {@code KILL CONNECTION}); returns how many.
+   */
+  int killSessionsRunning(String tag) throws SQLException {
+    String find =
+        this == POSTGRES
+            ? "SELECT pid FROM pg_stat_activity WHERE query LIKE ? AND state = 'active'"
+                + " AND pid <> pg_backend_pid()"
+            : "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE ?"
+                + " AND ID <> CONNECTION_ID()";
+    int killed = 0;
+    try (Connection c = rawDataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement(find)) {
+      ps.setString(1, "%" + tag + "%");
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long id = rs.getLong(1);
+          try (PreparedStatement kill =
+              c.prepareStatement(
+                  this == POSTGRES ? "SELECT pg_terminate_backend(" + id + ")" : "KILL " + id)) {
+            kill.execute();
+            killed++;
+          }
+        }
+      }
+    }
+    return killed;
+  }
+
   /** A query that runs for at least a minute unless stopped; {@code tag} appears in its text. */
   abstract String longQuery(String tag);
 
   /**
-   * A query of about a millisecond whose first column is its one int parameter; on MariaDB the
-   * second column is 0 unless the query was killed.
+   * A query of about a millisecond whose first column is its one int parameter; it fails if a
+   * cancel reaches it.
    */
   abstract String shortQuery();
 

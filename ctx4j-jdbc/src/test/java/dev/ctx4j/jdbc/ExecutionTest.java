@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.sql.Statement;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -116,6 +118,108 @@ class ExecutionTest {
     assertTrue(sent > 0, "no round sent a cancel: the race was not run (seed " + seed + ")");
     assertTrue(
         sent < 20_000, "every round sent a cancel: the race was not run (seed " + seed + ")");
+  }
+
+  /** A connection whose {@code abort(executor)} runs {@code onAbort}; other methods do nothing. */
+  private static Connection connection(Runnable onAbort) {
+    return (Connection)
+        Proxy.newProxyInstance(
+            ExecutionTest.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (self, method, args) -> {
+              if (method.getName().equals("abort")) {
+                onAbort.run();
+              }
+              return null;
+            });
+  }
+
+  @Test
+  void cancelNeverReturns_connectionAbortedAfterTheGrace_andTheOwnerFinishesWithoutWaitingForIt()
+      throws Exception {
+    CountDownLatch releaseCancel = new CountDownLatch(1);
+    CountDownLatch driverFailed = new CountDownLatch(1); // the abort breaks the driver's read
+    AtomicInteger aborts = new AtomicInteger();
+    long graceNanos = TimeUnit.MILLISECONDS.toNanos(50);
+    Execution execution =
+        new Execution(
+            statement(() -> awaitUninterruptibly(releaseCancel)), // the cancel hangs
+            connection(
+                () -> {
+                  aborts.incrementAndGet();
+                  driverFailed.countDown();
+                }),
+            graceNanos);
+    long start = System.nanoTime();
+    Thread canceller = Thread.ofVirtual().start(execution); // the context ended
+    driverFailed.await();
+    long abortedAfter = System.nanoTime() - start;
+    assertTrue(execution.finish(), "an aborted execution reports that it was stopped");
+    assertEquals(1, aborts.get());
+    assertTrue(abortedAfter >= graceNanos, "aborted before the grace: " + abortedAfter);
+    assertEquals(Execution.FINISHED, execution.state());
+    releaseCancel.countDown();
+    canceller.join();
+    assertEquals(1, aborts.get(), "aborted once");
+  }
+
+  @Test
+  void cancelDelivered_connectionNeverAborted() throws Exception {
+    AtomicInteger aborts = new AtomicInteger();
+    CountDownLatch delivered = new CountDownLatch(1);
+    Execution execution =
+        new Execution(statement(delivered::countDown), connection(aborts::incrementAndGet), 0);
+    Thread canceller = Thread.ofVirtual().start(execution);
+    delivered.await();
+    // the server has the cancel and ignores it for a while: the aborter must leave it alone
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+    while (System.nanoTime() - until < 0 && aborts.get() == 0) {
+      Thread.onSpinWait();
+    }
+    assertTrue(execution.finish());
+    canceller.join();
+    assertEquals(0, aborts.get(), "a delivered cancel is not followed by an abort");
+  }
+
+  @Test
+  void abortRacingFinish_5000Rounds_noAbortEverStartsAfterFinishReturned() throws Exception {
+    long seed = System.nanoTime();
+    SplittableRandom random = new SplittableRandom(seed);
+    AtomicInteger late = new AtomicInteger();
+    int aborted = 0;
+    for (int round = 0; round < 5_000; round++) {
+      AtomicBoolean finished = new AtomicBoolean();
+      AtomicBoolean abortedThisRound = new AtomicBoolean();
+      Runnable lateCheck =
+          () -> {
+            if (finished.get()) {
+              late.incrementAndGet();
+            }
+          };
+      Execution execution =
+          new Execution(
+              statement(
+                  () -> {
+                    lateCheck.run();
+                    throw new IllegalStateException("server unreachable"); // never delivered
+                  }),
+              connection(
+                  () -> {
+                    lateCheck.run();
+                    abortedThisRound.set(true);
+                  }),
+              0);
+      Thread canceller = Thread.ofVirtual().start(execution);
+      spin(random.nextInt(50_000));
+      execution.finish();
+      finished.set(true);
+      canceller.join();
+      if (abortedThisRound.get()) {
+        aborted++;
+      }
+    }
+    assertEquals(0, late.get(), "cancels or aborts after finish() returned (seed " + seed + ")");
+    assertTrue(aborted > 0, "no round aborted: the race was not run (seed " + seed + ")");
   }
 
   private static void spin(long nanos) {

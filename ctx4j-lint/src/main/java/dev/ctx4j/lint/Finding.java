@@ -26,6 +26,7 @@ public record Finding(
           .thenComparing(Finding::check)
           .thenComparing(Finding::message);
 
+  /** Checks that check, file and message are present; related may be null. */
   public Finding {
     Objects.requireNonNull(check, "check");
     Objects.requireNonNull(file, "file");
@@ -41,6 +42,7 @@ public record Finding(
    * @param message what happens there
    */
   public record Related(Path file, int line, int column, String message) {
+    /** Checks that file and message are present. */
     public Related {
       Objects.requireNonNull(file, "file");
       Objects.requireNonNull(message, "message");

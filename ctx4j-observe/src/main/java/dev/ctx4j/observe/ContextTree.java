@@ -43,8 +43,11 @@ public final class ContextTree {
 
   /** How a context (or a chain) ended, if it did. */
   public enum State {
+    /** Not done yet. */
     LIVE,
+    /** Done by a cancel: its own, or one that reached it from an ancestor. */
     CANCELLED,
+    /** Done because a deadline, its own or an ancestor's, passed. */
     DEADLINE_EXCEEDED
   }
 

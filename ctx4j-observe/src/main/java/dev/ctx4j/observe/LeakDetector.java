@@ -26,8 +26,11 @@ public final class LeakDetector {
 
   /** How many cancellable contexts are watched. */
   public enum Level {
+    /** No context is watched. */
     OFF,
+    /** The first cancellable context created in each millisecond is watched (the default). */
     SAMPLE,
+    /** Every cancellable context is watched. */
     ALL
   }
 

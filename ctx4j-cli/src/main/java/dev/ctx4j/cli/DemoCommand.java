@@ -1,0 +1,69 @@
+package dev.ctx4j.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ctx4j demo}: picocli parses the options, then hands exactly those the user gave to {@link
+ * Demo}'s own entry point, which keeps its defaults and its help text.
+ */
+@Command(name = "demo", description = "The showcase: three services, five scenarios.")
+final class DemoCommand implements Callable<Integer> {
+  private final PrintStream out;
+
+  @Option(
+      names = "--db",
+      paramLabel = "JDBC_URL",
+      description = "The inventory database (default: embedded H2).")
+  String db;
+
+  @Option(names = "--html", paramLabel = "FILE", description = "Where to write the picture.")
+  String html;
+
+  @Option(names = "--serve", description = "Keep the live debug page up until Ctrl-C.")
+  boolean serve;
+
+  @Option(names = "--short", description = "Accepted for scripts.")
+  boolean shortRun;
+
+  @Option(
+      names = {"-h", "--help"},
+      description = "Show what the demo does and its options.")
+  boolean help;
+
+  DemoCommand(PrintStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    return Demo.run(arguments().toArray(String[]::new), out);
+  }
+
+  /** The options given, as Demo's entry point reads them. */
+  List<String> arguments() {
+    List<String> args = new ArrayList<>();
+    if (help) {
+      args.add("--help");
+    }
+    if (db != null) {
+      args.add("--db");
+      args.add(db);
+    }
+    if (html != null) {
+      args.add("--html");
+      args.add(html);
+    }
+    if (serve) {
+      args.add("--serve");
+    }
+    if (shortRun) {
+      args.add("--short");
+    }
+    return args;
+  }
+}
