@@ -358,6 +358,11 @@ sealed class CancelNode extends Node implements CancellableContext permits Cance
     return new ViewNode(this);
   }
 
+  @Override
+  final Node bindable() {
+    return new ViewNode(this); // current() is never cancellable (ADR 0081)
+  }
+
   /** Makes this node and its subtree done with {@code p}, unless another cancel got here first. */
   final void cancelWith(Propagation p) {
     if (!STATE.compareAndSet(this, null, p)) {
@@ -442,19 +447,32 @@ sealed class CancelNode extends Node implements CancellableContext permits Cance
 
   // ---- done() ------------------------------------------------------------------------------
 
+  /**
+   * The one stage of this node (S22). A stage that existed when the node became done is completed
+   * by a task {@link #onDone} hands to the callback executor, and reports complete before that (see
+   * {@link DoneStage}); one created after is completed before it is published, so no dependent ever
+   * runs on the cancelling thread.
+   */
   final CompletionStage<Void> doneStage() {
     DoneStage s = stage;
-    if (s == null) {
-      DoneStage fresh = new DoneStage();
-      synchronized (this) {
-        s = stage;
-        if (s == null) {
-          stage = s = fresh;
-        }
+    if (s != null) {
+      return s;
+    }
+    DoneStage fresh = new DoneStage(this);
+    if (state != null) {
+      fresh.signal(); // done already: complete before anyone can attach a dependent
+    }
+    synchronized (this) { // guards the first write of stage only; no user code runs under it
+      s = stage;
+      if (s == null) {
+        stage = s = fresh;
       }
     }
-    if (state != null && !s.isDone()) {
-      s.signal(); // seen done: the stage must be complete now (S41), not when the walk gets to it
+    if (s == fresh && state != null) {
+      // A cancel raced with this call: its onDone may have read stage before it was set, so the
+      // signal may be this caller's to give. Another thread attaching to this stage in between
+      // has not seen it done, and this thread is not the cancelling one (that one is in its walk).
+      s.signal();
     }
     return s;
   }

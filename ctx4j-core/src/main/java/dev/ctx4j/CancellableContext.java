@@ -18,8 +18,9 @@ public sealed interface CancellableContext extends Context, AutoCloseable permit
   /**
    * A view of this context for code that must watch it but never end it: same done-ness, err,
    * cause, deadline, values and name, but not a {@code CancellableContext}, so no cast can cancel
-   * it. Integrations bind such a view as {@link Context#current()} for the code they call. Each
-   * call returns a new view.
+   * it. {@link Context#run}, {@link Context#call} and {@link Context#callInterruptibly} of a
+   * cancellable context bind such a view as {@link Context#current()}, and integrations hand such
+   * views to the code they call. Each call returns a new view.
    */
   Context readOnly();
 

@@ -37,7 +37,10 @@ public sealed interface Context permits CancellableContext, Node {
 
   /**
    * The context bound on this thread by {@link #run}, {@link #call} or {@link #callInterruptibly},
-   * else {@link #background()}. Bindings never leak to other threads.
+   * else {@link #background()}. Bindings never leak to other threads. Never a {@link
+   * CancellableContext}: binding one binds a {@linkplain CancellableContext#readOnly() read-only
+   * view} of it, the same context for every reader, so code can watch {@code current()} but never
+   * cast it and end a context it does not own.
    */
   static Context current() {
     return CurrentContext.get();
@@ -68,13 +71,19 @@ public sealed interface Context permits CancellableContext, Node {
    */
   <T> T value(Key<T> key);
 
-  /** A child that is done when cancelled or when this context is done. */
+  /**
+   * A child that is done when cancelled or when this context is done. Cancelling the child releases
+   * what it holds (its link to this context): cancel it as soon as the work running in it is done,
+   * typically by closing it in try-with-resources.
+   */
   CancellableContext withCancel();
 
   /**
    * A child that also ends with {@link DeadlineExceededException} at {@code deadline}. A deadline
    * later than this context's is the same as {@link #withCancel()}: it arms no timer. A deadline in
-   * the past gives a child that is done at once.
+   * the past gives a child that is done at once. Cancelling the child releases what it holds (its
+   * link to this context, its timer): cancel it as soon as the work running in it is done, even
+   * before the deadline, typically by closing it in try-with-resources.
    *
    * @throws NullPointerException if {@code deadline} is null
    */
@@ -85,7 +94,10 @@ public sealed interface Context permits CancellableContext, Node {
 
   /**
    * Same as {@code withDeadline(now + timeout)}, on the monotonic clock. Zero or negative timeouts
-   * give a child that is done at once; enormous ones are clamped and never overflow.
+   * give a child that is done at once; enormous ones are clamped and never overflow. Cancelling the
+   * child releases what it holds (its link to this context, its timer): cancel it as soon as the
+   * work running in it is done, even before the timeout, typically by closing it in
+   * try-with-resources.
    *
    * @throws NullPointerException if {@code timeout} is null
    */
@@ -142,9 +154,15 @@ public sealed interface Context permits CancellableContext, Node {
   boolean await(Duration max) throws InterruptedException;
 
   /**
-   * A stage that completes normally (with null) when this context is done. Repeated calls return
-   * the same stage; callers cannot complete or cancel it. Dependents never run on the cancelling
-   * thread.
+   * A stage that completes normally (with null) when this context is done; callers cannot complete
+   * or cancel it, and its dependents never run on the cancelling thread.
+   *
+   * <p>On a context that can end, repeated calls return the same stage, and once any thread has
+   * seen this context done, that stage reports complete ({@code isDone}, {@code join}, {@code get}
+   * return at once), also a stage obtained before the cancel; dependents run shortly after, on
+   * another thread. On a context that can never end ({@link #background()}, {@link #todo()}, {@link
+   * #withoutCancel()} and values over them), each call returns a stage of its own that never
+   * completes, so what a caller attaches lives only as long as the caller keeps the stage.
    */
   CompletionStage<Void> done();
 
@@ -173,12 +191,14 @@ public sealed interface Context permits CancellableContext, Node {
   <T> T get(Future<T> f) throws ExecutionException, InterruptedException;
 
   /**
-   * Runs {@code task} on this thread with {@link #current()} == this, restoring the binding after.
+   * Runs {@code task} on this thread with {@link #current()} == this (a read-only view of this, if
+   * this is a {@link CancellableContext}), restoring the binding after.
    */
   void run(Runnable task);
 
   /**
-   * Calls {@code task} on this thread with {@link #current()} == this, restoring the binding after.
+   * Calls {@code task} on this thread with {@link #current()} == this (a read-only view of this, if
+   * this is a {@link CancellableContext}), restoring the binding after.
    */
   <T> T call(Callable<T> task) throws Exception;
 

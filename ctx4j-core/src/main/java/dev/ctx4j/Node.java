@@ -39,6 +39,15 @@ abstract sealed class Node extends Link implements Context
   /** This node's segment of {@link #toString()}, e.g. {@code withTimeout(1.5s)}; null for none. */
   abstract String segment();
 
+  /**
+   * True if this context can never end: no cancel scope on its path to the root (background, todo,
+   * withoutCancel, and value chains over them). Integrations read it through {@code
+   * dev.ctx4j.internal.InternalContexts}.
+   */
+  final boolean neverEnds() {
+    return scope() == null;
+  }
+
   /** The state of the scope: null while live, else the propagation that ended it. */
   final Propagation doneState() {
     CancelNode s = scope();
@@ -177,7 +186,7 @@ abstract sealed class Node extends Link implements Context
   @Override
   public CompletionStage<Void> done() {
     CancelNode s = scope();
-    return s == null ? new DoneStage() : s.doneStage(); // never done: a stage of the caller's own
+    return s == null ? new DoneStage(null) : s.doneStage(); // never done: a stage of its own
   }
 
   // ---- waiting -----------------------------------------------------------------------------
@@ -276,33 +285,54 @@ abstract sealed class Node extends Link implements Context
 
   // ---- binding -----------------------------------------------------------------------------
 
+  /**
+   * What {@code run}, {@code call} and {@code callInterruptibly} bind as {@link Context#current()}:
+   * this node, or a read-only view of a cancellable one, so that no code can cast {@code current()}
+   * to {@link CancellableContext} and end a context it does not own (ADR 0081).
+   */
+  Node bindable() {
+    return this;
+  }
+
   @Override
   public final void run(Runnable task) {
     Objects.requireNonNull(task, "task");
-    CurrentContext.run(this, task);
+    CurrentContext.run(bindable(), task);
   }
 
   @Override
   public final <T> T call(Callable<T> task) throws Exception {
     Objects.requireNonNull(task, "task");
-    return CurrentContext.call(this, task);
+    return CurrentContext.call(bindable(), task);
   }
 
   @Override
   public final <T> T callInterruptibly(Callable<T> task) throws Exception {
     Objects.requireNonNull(task, "task");
     throwIfDone();
+    return interruptibly(task, false);
+  }
+
+  /**
+   * {@link #callInterruptibly}'s body. On a context that is already done, {@code task} runs only if
+   * {@code evenIfDone}, and then on a thread interrupted from its first instruction, as if the
+   * cancel had reached it at once ({@link TaskGroup}: every accepted task runs, S40).
+   */
+  final <T> T interruptibly(Callable<T> task, boolean evenIfDone) throws Exception {
     CancelNode s = scope();
     if (s == null) {
       return call(task);
     }
     Interrupter interrupter = new Interrupter(Thread.currentThread());
     if (!s.link(interrupter)) {
-      interrupter.finish(); // the cancel may have taken it too: it must not interrupt us now
-      throw doneState().fresh();
+      if (!evenIfDone) {
+        interrupter.finish(); // the cancel may have taken it too: it must not interrupt us now
+        throw doneState().fresh();
+      }
+      interrupter.interrupt(); // here, now; a late copy from the cancel's walk finds it fired
     }
     try {
-      return CurrentContext.call(this, task);
+      return CurrentContext.call(bindable(), task);
     } catch (Exception | Error e) {
       if (interrupter.fired()) {
         ContextException ce = doneState().fresh();

@@ -19,7 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * ThreadFactory} overload) with {@link #context()} bound as {@link Context#current()} and passed to
  * {@link ContextTask#call}. The group owns these threads, so when its context is done each running
  * task is also interrupted, as {@link Context#callInterruptibly} does; a task that then throws
- * reports a fresh {@link ContextException} (its own exception kept as suppressed).
+ * reports a fresh {@link ContextException} (its own exception kept as suppressed). Every task that
+ * {@link #fork} accepted runs its body, also when its thread starts after the group ended: it then
+ * sees its context done and starts interrupted, exactly as if the cancel had reached it at its
+ * first instruction, so whether user code runs never depends on when a thread gets scheduled.
  *
  * <ul>
  *   <li>The first task to throw cancels {@link #context()} with its exception as {@link
@@ -50,6 +53,7 @@ public final class TaskGroup implements AutoCloseable {
   private static final ThreadLocal<TaskGroup> RUNNING = new ThreadLocal<>();
 
   private final CancellableContext ctx;
+  private final Node view; // ctx read-only: what tasks and context() callers get (ADR 0081)
   private final int limit;
   private final ThreadFactory threadFactory;
   private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
@@ -67,6 +71,7 @@ public final class TaskGroup implements AutoCloseable {
 
   private TaskGroup(Context parent, int limit, ThreadFactory threadFactory) {
     this.ctx = parent.withCancel();
+    this.view = new ViewNode((CancelNode) ctx);
     this.limit = limit;
     this.threadFactory = threadFactory;
   }
@@ -108,10 +113,10 @@ public final class TaskGroup implements AutoCloseable {
 
   /**
    * The group's context, a child of the parent: done on the first failure, on {@link #close()},
-   * when {@link #join()} returns, or with the parent.
+   * when {@link #join()} returns, or with the parent. Read-only: only the group ends it.
    */
   public Context context() {
-    return ctx;
+    return view;
   }
 
   /**
@@ -368,9 +373,10 @@ public final class TaskGroup implements AutoCloseable {
 
     @Override
     public T call() throws Exception {
-      Context ctx = group.ctx;
+      Node ctx = group.view;
       try {
-        return ctx.callInterruptibly(() -> task.call(ctx));
+        // Runs even if the group ended before this thread started: it was accepted (S40).
+        return ctx.interruptibly(() -> task.call(ctx), true);
       } catch (Throwable t) {
         Task<T> f = owner;
         if (f == null || !f.isCancelled()) {

@@ -121,7 +121,7 @@ class TaskGroupScaleTest {
       }
     }
     eventually(() -> group.activeTasks() == 0, "every task ended", 60);
-    for (Link l : ((CancelNode) group.context()).dependents()) {
+    for (Link l : ((Node) group.context()).scope().dependents()) {
       assertInstanceOf(AfterDone.class, l, "only the slot waker may stay; no interrupter");
     }
     group.join();

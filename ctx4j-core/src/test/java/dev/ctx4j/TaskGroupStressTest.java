@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -14,7 +15,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +112,70 @@ class TaskGroupStressTest {
         }
       }
     }
+  }
+
+  /**
+   * S40, Go's errgroup runs every function it accepted: fork A, then fork B that throws at once.
+   * A's thread may start before B fails, during, or (held back by the thread factory) only after
+   * the group is cancelled; its body runs every time.
+   */
+  @Test
+  void s40_forkAThenFailingB_aAlwaysRunsItsBody() throws Exception {
+    long seed = seed("forkAThenFailingB");
+    Random random = new Random(seed);
+    int rounds = Math.max(ROUNDS * 5, 2_000);
+    for (int round = 0; round < rounds; round++) {
+      String where = "seed=" + seed + " round=" + round;
+      int startA = random.nextInt(3); // 0: at once, 1: after a few yields, 2: after the failure
+      int yields = random.nextInt(20);
+      AtomicReference<TaskGroup> holder = new AtomicReference<>();
+      AtomicInteger made = new AtomicInteger();
+      TaskGroup group =
+          TaskGroup.open(
+              Context.background(),
+              r -> {
+                boolean isA = made.getAndIncrement() == 0;
+                return Thread.ofVirtual()
+                    .unstarted(() -> startLate(isA, startA, yields, holder, r));
+              });
+      holder.set(group);
+      AtomicBoolean aRan = new AtomicBoolean();
+      Failure failure = new Failure(round);
+      Future<Boolean> a =
+          group.fork(
+              ctx -> {
+                aRan.set(true);
+                return ctx.isDone();
+              });
+      Future<Object> b =
+          group.fork(
+              ctx -> {
+                throw failure;
+              });
+      ExecutionException reported = assertThrows(ExecutionException.class, group::join, where);
+      assertSame(failure, reported.getCause(), where);
+      assertTrue(aRan.get(), where + ": A was accepted by fork, so its body runs");
+      if (startA == 2) {
+        assertTrue(a.get(), where + ": A started after the failure and saw its context done");
+      }
+      assertTrue(b.isDone(), where);
+    }
+  }
+
+  private static void startLate(
+      boolean isA, int startA, int yields, AtomicReference<TaskGroup> holder, Runnable r) {
+    if (isA && startA == 1) {
+      for (int i = 0; i < yields; i++) {
+        Thread.yield();
+      }
+    } else if (isA && startA == 2) {
+      try {
+        holder.get().context().await(); // B's failure cancels the group first
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+    r.run();
   }
 
   @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -642,9 +643,9 @@ class TaskGroupTest {
   }
 
   @Test
-  void taskStartingAfterGroupEnded_doesNotRun_futureFailsWithContextException() throws Exception {
+  void s40_taskStartingAfterGroupEnded_stillRuns_seeingItsContextDoneAndInterrupted()
+      throws Exception {
     CountDownLatch threadMayStart = new CountDownLatch(1);
-    AtomicBoolean ran = new AtomicBoolean();
     TaskGroup group =
         TaskGroup.open(
             Context.background(),
@@ -659,10 +660,13 @@ class TaskGroupTest {
                           }
                           r.run();
                         }));
-    Future<Object> f =
+    Future<List<Boolean>> f =
+        group.fork(ctx -> List.of(ctx.isDone(), Thread.currentThread().isInterrupted(), true));
+    Future<Object> blocking =
         group.fork(
             ctx -> {
-              ran.set(true);
+              new CountDownLatch(1)
+                  .await(); // code that ignores its context: the interrupt stops it
               return null;
             });
     CompletableFuture<Object> close =
@@ -674,9 +678,15 @@ class TaskGroupTest {
     eventually(() -> group.context().isDone(), "close cancelled the group");
     threadMayStart.countDown();
     close.get(WAIT_SECONDS, TimeUnit.SECONDS);
-    assertFalse(ran.get());
-    assertInstanceOf(
-        ContextCancelledException.class, assertThrows(ExecutionException.class, f::get).getCause());
+    assertEquals(
+        List.of(true, true, true),
+        f.get(),
+        "the body ran, saw its context done and its thread interrupted, and its result counts");
+    ContextCancelledException stopped =
+        assertInstanceOf(
+            ContextCancelledException.class,
+            assertThrows(ExecutionException.class, blocking::get).getCause());
+    assertInstanceOf(InterruptedException.class, stopped.getSuppressed()[0]);
   }
 
   @Test

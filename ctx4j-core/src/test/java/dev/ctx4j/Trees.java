@@ -10,4 +10,15 @@ final class Trees {
   static List<Link> dependents(Context ctx) {
     return ((CancelNode) ctx).dependents();
   }
+
+  /**
+   * True if {@code bound} is what binding {@code ctx} gives as {@code Context.current()}: {@code
+   * ctx} itself, or a read-only view of it when {@code ctx} is cancellable (ADR 0081).
+   */
+  static boolean shows(Context bound, Context ctx) {
+    if (ctx instanceof CancellableContext) {
+      return bound instanceof ViewNode v && v.scope() == ctx;
+    }
+    return bound == ctx;
+  }
 }

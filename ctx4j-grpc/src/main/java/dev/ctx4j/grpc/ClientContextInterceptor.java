@@ -2,6 +2,7 @@ package dev.ctx4j.grpc;
 
 import dev.ctx4j.Context;
 import dev.ctx4j.Deadline;
+import dev.ctx4j.internal.InternalContexts;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -55,8 +56,8 @@ public final class ClientContextInterceptor implements ClientInterceptor {
       ctx = Context.current();
     }
     ClientCall<ReqT, RespT> call = next.newCall(method, withEarlierDeadline(callOptions, ctx));
-    if (ctx == Context.background() || ctx == Context.todo()) {
-      return call; // never done: nothing to watch
+    if (InternalContexts.neverEnds(ctx)) {
+      return call; // can never end (roots, withoutCancel): nothing to watch
     }
     return new CancellingCall<>(call, ctx, cancelExecutor);
   }

@@ -119,6 +119,28 @@ class InterceptorsTest {
     }
   }
 
+  /** The service sees its call's context as current() but can never cast it to cancel it. */
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void serverHandler_cannotCastItsCallContextToCancelIt(Transport transport) throws Exception {
+    Wire.Unary handler =
+        req -> {
+          Context c = Context.current();
+          String cast;
+          try {
+            ((CancellableContext) c).cancel();
+            cast = "cancelled by a cast";
+          } catch (ClassCastException expected) {
+            cast = "cast refused";
+          }
+          return (c instanceof CancellableContext) + " " + cast + " " + c.isDone();
+        };
+    try (Endpoint e =
+        Endpoint.start(transport, Context.background(), Wire.service(handler, null))) {
+      assertEquals("false cast refused false", call(e, "hi"));
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Transport.class)
   void budget300ms_arrivesAsLess_andEndsBothSidesAtTheDeadline(Transport transport)

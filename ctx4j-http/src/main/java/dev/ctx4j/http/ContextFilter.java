@@ -137,10 +137,13 @@ public final class ContextFilter implements Filter {
     return request.getAttribute(ATTRIBUTE) instanceof Context c ? c : Context.background();
   }
 
-  /** The lifetime context of this filter: live between {@link #init} and {@link #destroy}. */
+  /**
+   * The lifetime context of this filter, read-only: live between {@link #init} and {@link
+   * #destroy}.
+   */
   public Context lifetime() {
     CancellableContext l = running.lifetime();
-    return l == null ? Context.background() : l;
+    return l == null ? Context.background() : l.readOnly();
   }
 
   /**

@@ -94,10 +94,10 @@ public final class RequestContextHandler extends Handler.Wrapper {
     return request.getAttribute(ATTRIBUTE) instanceof Context c ? c : Context.background();
   }
 
-  /** The lifetime context of this handler: live between start and stop. */
+  /** The lifetime context of this handler, read-only: live between start and stop. */
   public Context lifetime() {
     CancellableContext l = lifetime;
-    return l == null ? Context.background() : l;
+    return l == null ? Context.background() : l.readOnly();
   }
 
   @Override
@@ -158,7 +158,8 @@ public final class RequestContextHandler extends Handler.Wrapper {
       asked = Optional.empty();
     }
     CancellableContext ctx = newContext(request, asked.orElse(null));
-    request.setAttribute(ATTRIBUTE, ctx);
+    Context view = ctx.readOnly(); // what the application sees: it can watch, never cancel
+    request.setAttribute(ATTRIBUTE, view);
     request.addFailureListener(
         failure -> ctx.cancel(new ClientDisconnectedException("the client went away", failure)));
     DisconnectWatcher.Watch watch = watchIfHttp1(request, ctx);
@@ -173,7 +174,7 @@ public final class RequestContextHandler extends Handler.Wrapper {
             callback);
     boolean handled = false;
     try {
-      handled = ctx.call(() -> next.handle(request, response, finish));
+      handled = view.call(() -> next.handle(request, response, finish));
       return handled;
     } catch (ContextException e) {
       handled = true;

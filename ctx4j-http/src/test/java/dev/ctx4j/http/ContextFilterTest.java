@@ -178,8 +178,12 @@ class ContextFilterTest {
       assertInstanceOf(ContextCancelledException.class, ctx.err());
       assertSame(ctx.err(), ctx.cause(), "plain cancel, no cause");
       assertTrue(ctx.deadline().isEmpty(), "no header, no cap: no deadline");
+      assertThrows(ClassCastException.class, () -> ((CancellableContext) ctx).cancel());
       assertFalse(server.holder.getFilter() == null);
-      assertFalse(((ContextFilter) server.holder.getFilter()).lifetime().isDone());
+      Context lifetime = ((ContextFilter) server.holder.getFilter()).lifetime();
+      assertFalse(lifetime instanceof CancellableContext, "the filter's lifetime, read-only");
+      assertThrows(ClassCastException.class, () -> ((CancellableContext) lifetime).cancel());
+      assertFalse(lifetime.isDone());
     }
   }
 
@@ -212,7 +216,8 @@ class ContextFilterTest {
             .start()) {
       assertEquals(200, get(server, null, null).statusCode());
       Context ctx = seen.get(10, SECONDS);
-      assertInstanceOf(CancellableContext.class, ctx, "the handler's own context");
+      assertFalse(ctx instanceof CancellableContext, "the handler's context, read-only");
+      assertThrows(ClassCastException.class, () -> ((CancellableContext) ctx).cancel());
       assertTrue(ctx.deadline().isEmpty(), "the filter did not derive its own (1 h cap)");
     }
   }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ctx4j.CancellableContext;
 import dev.ctx4j.Context;
 import dev.ctx4j.ContextCancelledException;
 import java.io.InputStream;
@@ -20,6 +21,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -295,6 +298,45 @@ class RequestContextHandlerTest {
       HttpResponse<String> r = get(server, "grpc-timeout", "soon");
       assertEquals(200, r.statusCode());
       assertEquals("none", r.body());
+    }
+  }
+
+  /**
+   * The application watches its request context but can never end it: neither {@code current()} nor
+   * the request attribute nor the handler's lifetime casts to {@link CancellableContext}.
+   */
+  @Test
+  void applicationCode_cannotCastTheRequestContextToCancelIt() throws Exception {
+    CompletableFuture<List<Object>> seen = new CompletableFuture<>();
+    try (TestServer server =
+        TestServer.start(
+            (request, response, callback) -> {
+              Context current = Context.current();
+              Context attribute = RequestContextHandler.context(request);
+              List<Object> outcome = new ArrayList<>();
+              for (Context c : List.of(current, attribute)) {
+                outcome.add(c instanceof CancellableContext);
+                try {
+                  ((CancellableContext) c).cancel();
+                  outcome.add("cancelled by a cast");
+                } catch (ClassCastException expected) {
+                  outcome.add("cast refused");
+                }
+              }
+              outcome.add(current.isDone());
+              outcome.add(current.toString().equals(attribute.toString()));
+              seen.complete(outcome);
+              return TestServer.ok(response, callback, "ok");
+            })) {
+      HttpResponse<String> r = get(server, null, null);
+      assertEquals(200, r.statusCode());
+      assertEquals(
+          List.of(false, "cast refused", false, "cast refused", false, true),
+          seen.get(10, SECONDS));
+      Context lifetime = server.contextHandler.lifetime();
+      assertFalse(lifetime instanceof CancellableContext);
+      assertThrows(ClassCastException.class, () -> ((CancellableContext) lifetime).cancel());
+      assertFalse(lifetime.isDone());
     }
   }
 

@@ -3,6 +3,7 @@ package dev.ctx4j.jdbc;
 import dev.ctx4j.Context;
 import dev.ctx4j.ContextException;
 import dev.ctx4j.Deadline;
+import dev.ctx4j.internal.InternalContexts;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
@@ -22,10 +23,12 @@ final class Contexts {
 
   private Contexts() {}
 
-  /** Fast path: the two roots can never end, so nothing needs watching. */
-  @SuppressWarnings("ReferenceEquality") // the roots are singletons (S1)
+  /**
+   * Fast path: a context that can never end (the roots, {@code withoutCancel()}, value chains over
+   * them) needs no watching. Core's one answer, shared by every integration.
+   */
   static boolean neverEnds(Context ctx) {
-    return ctx == Context.background() || ctx == Context.todo();
+    return InternalContexts.neverEnds(ctx);
   }
 
   /**
