@@ -18,7 +18,7 @@ import javax.sql.DataSource;
  * {@code QueryContext} for JDBC.
  *
  * <p>When a statement's {@code execute*} method runs while {@code Context.current()} is a context
- * that can end (anything but {@code background()} and {@code todo()}):
+ * that can end (not {@code background()}, {@code todo()} or a {@code withoutCancel()} context):
  *
  * <ul>
  *   <li>on a context that has already ended, it throws a fresh {@link ContextException} (as {@link
