@@ -2,11 +2,14 @@ package dev.ctx4j.lint;
 
 import com.github.javaparser.ast.Node;
 import com.github.javaparser.ast.body.Parameter;
+import com.github.javaparser.ast.body.TypeDeclaration;
 import com.github.javaparser.ast.body.VariableDeclarator;
+import com.github.javaparser.ast.expr.AssignExpr;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.LambdaExpr;
 import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.expr.ObjectCreationExpr;
+import com.github.javaparser.ast.type.ClassOrInterfaceType;
 import java.util.Optional;
 import java.util.Set;
 
@@ -57,7 +60,7 @@ final class BlockingWithoutContextCheck implements Check {
   public void run(Unit unit, Project project, Sink sink) {
     for (MethodCallExpr call : unit.cu().findAll(MethodCallExpr.class)) {
       Optional<String> ctx = contextInScope(call);
-      if (ctx.isEmpty()) {
+      if (ctx.isEmpty() || interruptedByContext(call)) {
         continue;
       }
       String c = ctx.get();
@@ -87,7 +90,7 @@ final class BlockingWithoutContextCheck implements Check {
                   + " ends"
               : null;
       case "get" ->
-          args == 0 && on && Types.isA(scope.get(), FUTURES)
+          args == 0 && on && (Types.isA(scope.get(), FUTURES) || isFutureFactory(scope.get()))
               ? "an untimed Future.get waits forever; use "
                   + c
                   + ".get("
@@ -149,6 +152,29 @@ final class BlockingWithoutContextCheck implements Check {
     };
   }
 
+  /**
+   * True if the call runs inside a lambda handed to {@code x.callInterruptibly(..)} on a context:
+   * the context interrupts it when it ends, which is the remedy this check proposes.
+   */
+  private static boolean interruptedByContext(Node call) {
+    Optional<Node> p = call.getParentNode();
+    while (p.isPresent()) {
+      Node x = p.get();
+      if (x instanceof LambdaExpr l
+          && l.getParentNode().orElse(null) instanceof MethodCallExpr m
+          && m.getNameAsString().equals("callInterruptibly")
+          && m.getArguments().contains(l)
+          && m.getScope().map(Api::isContextExpr).orElse(false)) {
+        return true;
+      }
+      if (x instanceof com.github.javaparser.ast.body.CallableDeclaration<?>) {
+        return false;
+      }
+      p = x.getParentNode();
+    }
+    return false;
+  }
+
   /** A context parameter, or a context local declared before {@code n} in the same body. */
   static Optional<String> contextInScope(Node n) {
     Optional<Parameter> p = Api.contextParam(n);
@@ -205,8 +231,46 @@ final class BlockingWithoutContextCheck implements Check {
     boolean wrapped =
         d.map(x -> x.init() != null && x.init().toString().contains("ContextDataSource"))
             .orElse(false);
-    boolean plain = types.contains("DataSource") && d.isPresent() && d.get().init() != null;
+    boolean plain =
+        types.contains("DataSource")
+            && d.isPresent()
+            && (d.get().init() != null || plainField(source, d.get()));
     return (plain || source instanceof ObjectCreationExpr) && !wrapped;
+  }
+
+  /**
+   * A field declared {@code DataSource} (not {@code ContextDataSource}) that nothing in its class
+   * sets from a {@code ContextDataSource}: the pool was not wrapped where the class holds it.
+   */
+  private static boolean plainField(Expression source, Api.Decl d) {
+    if (d.kind() != Api.Decl.Kind.FIELD
+        || !(d.type() instanceof ClassOrInterfaceType t)
+        || !t.getNameAsString().equals("DataSource")) {
+      return false;
+    }
+    Node owner = Api.ancestor(d.node(), TypeDeclaration.class).map(o -> (Node) o).orElse(null);
+    if (owner == null) {
+      return false;
+    }
+    for (AssignExpr a : owner.findAll(AssignExpr.class)) {
+      if (Api.varName(a.getTarget()).filter(d.name()::equals).isPresent()
+          && a.getValue().toString().contains("ContextDataSource")) {
+        return false;
+      }
+    }
+    return Api.varName(source).isPresent();
+  }
+
+  /** {@code CompletableFuture.allOf(..)}, {@code anyOf}, {@code supplyAsync}, {@code runAsync}. */
+  private static boolean isFutureFactory(Expression e) {
+    return Api.unwrap(e) instanceof MethodCallExpr m
+        && Set.of("allOf", "anyOf", "supplyAsync", "runAsync").contains(m.getNameAsString())
+        && m.getScope()
+            .map(
+                s ->
+                    s.toString().equals("CompletableFuture")
+                        || s.toString().equals("java.util.concurrent.CompletableFuture"))
+            .orElse(false);
   }
 
   /** The initializer of a local variable, or the expression itself. */

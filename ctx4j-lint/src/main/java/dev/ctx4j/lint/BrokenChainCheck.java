@@ -78,7 +78,7 @@ final class BrokenChainCheck implements Check {
                 + path.subList(0, path.size() - 1).stream()
                     .map(e -> e.from().label)
                     .collect(Collectors.joining(" <- "));
-    String ctx = caller.ctxParam.getNameAsString();
+    String ctx = last.ctx().getNameAsString();
     sink.report(
         call,
         root

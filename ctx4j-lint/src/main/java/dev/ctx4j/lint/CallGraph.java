@@ -76,8 +76,15 @@ final class CallGraph {
     }
   }
 
-  /** One call site. */
-  record Edge(Method from, Method to, Kind kind, String label, Node site) {}
+  /**
+   * One call site; {@code ctx} is the context parameter in scope at the site (the caller's own, or
+   * that of a lambda around the call, such as a forked task's), or null.
+   */
+  record Edge(Method from, Method to, Kind kind, String label, Node site, Parameter ctx) {
+    Edge(Method from, Method to, Kind kind, String label, MethodCallExpr site) {
+      this(from, to, kind, label, site, Api.contextParam(site).orElse(null));
+    }
+  }
 
   private final Map<String, Method> methods = new LinkedHashMap<>();
   private final List<Edge> edges = new ArrayList<>();
@@ -240,8 +247,9 @@ final class CallGraph {
   }
 
   /**
-   * Methods reached only from methods that have a context: every caller is known and either takes a
-   * context or is itself reached that way (least fixed point, so a cycle alone proves nothing).
+   * Methods reached only from methods that have a context: every caller is known and either has a
+   * context in scope at the call (its own parameter, or a lambda's such as a forked task's) or is
+   * itself reached that way (least fixed point, so a cycle alone proves nothing).
    */
   Set<Method> reachedWithContext() {
     if (reachedWithContext != null) {
@@ -259,8 +267,7 @@ final class CallGraph {
         boolean all =
             !cs.isEmpty()
                 && cs.stream()
-                    .allMatch(
-                        e -> e.from() != m && (e.from().ctxParam != null || in.contains(e.from())));
+                    .allMatch(e -> e.from() != m && (e.ctx() != null || in.contains(e.from())));
         if (all && !isMain(m)) {
           in.add(m);
           changed = true;
@@ -286,7 +293,7 @@ final class CallGraph {
       for (Edge e : cs) {
         List<Edge> next = new ArrayList<>(path);
         next.add(e);
-        if (e.from().ctxParam != null) {
+        if (e.ctx() != null) {
           return Optional.of(next);
         }
         if (seen.add(e.from())) {

@@ -1,8 +1,10 @@
 package dev.ctx4j.lint;
 
 import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.LambdaExpr;
 import com.github.javaparser.ast.expr.MethodCallExpr;
+import com.github.javaparser.ast.expr.MethodReferenceExpr;
 import com.github.javaparser.ast.expr.NameExpr;
 import com.github.javaparser.ast.expr.ObjectCreationExpr;
 import com.github.javaparser.ast.stmt.BlockStmt;
@@ -77,11 +79,28 @@ final class CancelFlow {
   private final String name;
   private Node leakingReturn;
 
+  /** Loops (for continue) and loops or switches (for break) entered since the declaration. */
+  private int loops;
+
+  private int breakables;
+
+  /** Hand-overs to a method taking a {@code CancellableContext} are looked up here, if set. */
+  private final Project project;
+
   CancelFlow(String name) {
-    this.name = name;
+    this(name, null);
   }
 
-  /** The first return reached with the context still live, or null. */
+  CancelFlow(String name, Project project) {
+    this.name = name;
+    this.project = project;
+  }
+
+  /**
+   * The first return reached with the context still live, or a {@code break}/{@code continue} that
+   * leaves the variable's scope (a retry loop's {@code continue} past an attempt's context), or
+   * null.
+   */
   Node leakingReturn() {
     return leakingReturn;
   }
@@ -113,10 +132,14 @@ final class CancelFlow {
       }
       return State.DEAD;
     }
-    if (st instanceof ThrowStmt
-        || st instanceof BreakStmt
-        || st instanceof ContinueStmt
-        || st instanceof YieldStmt) {
+    if (st instanceof BreakStmt || st instanceof ContinueStmt) {
+      int depth = st instanceof BreakStmt ? breakables : loops;
+      if (depth == 0 && leakingReturn == null) {
+        leakingReturn = st;
+      }
+      return State.DEAD;
+    }
+    if (st instanceof ThrowStmt || st instanceof YieldStmt) {
       return State.DEAD;
     }
     if (st instanceof IfStmt i) {
@@ -131,19 +154,19 @@ final class CancelFlow {
       return tryStmt(t, in);
     }
     if (st instanceof WhileStmt w) {
-      statement(w.getBody(), in);
+      loopBody(w.getBody(), in);
       return cancels(w.getCondition()) ? State.DONE : in;
     }
     if (st instanceof ForStmt f) {
-      statement(f.getBody(), in);
+      loopBody(f.getBody(), in);
       return in;
     }
     if (st instanceof ForEachStmt f) {
-      statement(f.getBody(), in);
+      loopBody(f.getBody(), in);
       return in;
     }
     if (st instanceof DoStmt d) {
-      State body = statement(d.getBody(), in);
+      State body = loopBody(d.getBody(), in);
       return body == State.DONE ? State.DONE : in;
     }
     if (st instanceof SwitchStmt sw) {
@@ -161,13 +184,24 @@ final class CancelFlow {
     return cancels(st) ? State.DONE : in;
   }
 
+  private State loopBody(Statement body, State in) {
+    loops++;
+    breakables++;
+    try {
+      return statement(body, in);
+    } finally {
+      loops--;
+      breakables--;
+    }
+  }
+
   private State tryStmt(TryStmt t, State in) {
     boolean resource =
         t.getResources().stream()
             .anyMatch(r -> r instanceof NameExpr n && n.getNameAsString().equals(name));
     boolean finallyCancels =
         t.getFinallyBlock()
-            .map(f -> new CancelFlow(name).statement(f, State.LIVE) == State.DONE)
+            .map(f -> new CancelFlow(name, project).statement(f, State.LIVE) == State.DONE)
             .orElse(false);
     if (resource || finallyCancels) {
       return State.DONE;
@@ -188,22 +222,52 @@ final class CancelFlow {
     }
     boolean hasDefault = sw.getEntries().stream().anyMatch(SwitchEntry::isDefault);
     State out = hasDefault ? State.DEAD : in;
-    for (SwitchEntry e : sw.getEntries()) {
-      out = out.merge(sequence(e.getStatements(), in));
+    breakables++;
+    try {
+      for (SwitchEntry e : sw.getEntries()) {
+        out = out.merge(sequence(e.getStatements(), in));
+      }
+    } finally {
+      breakables--;
     }
     return out;
   }
 
-  /** True if {@code n} calls {@code name.cancel(..)} or {@code name.close()} outside a lambda. */
+  /**
+   * True if {@code n} calls {@code name.cancel(..)} or {@code name.close()} outside a lambda, hands
+   * over {@code name::cancel}, or hands {@code name} to a method that takes a {@code
+   * CancellableContext} (which then owns it).
+   */
   boolean cancels(Node n) {
-    for (MethodCallExpr m : n.findAll(MethodCallExpr.class)) {
-      if (CANCEL.contains(m.getNameAsString())
-          && m.getScope().flatMap(Api::varName).filter(name::equals).isPresent()
-          && !insideDeferred(m, n)) {
+    for (MethodReferenceExpr r : n.findAll(MethodReferenceExpr.class)) {
+      if (isCancelReference(r, name) && !insideDeferred(r, n)) {
         return true;
       }
     }
+    for (MethodCallExpr m : n.findAll(MethodCallExpr.class)) {
+      if (insideDeferred(m, n)) {
+        continue;
+      }
+      if (CANCEL.contains(m.getNameAsString())
+          && m.getScope().flatMap(Api::varName).filter(name::equals).isPresent()) {
+        return true;
+      }
+      if (project != null) {
+        for (Expression a : m.getArguments()) {
+          if (Api.varName(a).filter(name::equals).isPresent()
+              && LostCancelCheck.takesOwnership(m, a, project)) {
+            return true;
+          }
+        }
+      }
+    }
     return false;
+  }
+
+  /** {@code name::cancel} or {@code name::close}: the cancel handed over as a callback. */
+  static boolean isCancelReference(MethodReferenceExpr r, String name) {
+    return CANCEL.contains(r.getIdentifier())
+        && (r.getScope().toString().equals(name) || r.getScope().toString().equals("this." + name));
   }
 
   private static boolean insideDeferred(Node m, Node stop) {

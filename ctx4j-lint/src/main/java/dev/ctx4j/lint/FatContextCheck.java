@@ -6,7 +6,10 @@ import com.github.javaparser.ast.expr.AssignExpr;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.LambdaExpr;
 import com.github.javaparser.ast.expr.MethodCallExpr;
+import com.github.javaparser.ast.expr.NameExpr;
+import com.github.javaparser.ast.stmt.BlockStmt;
 import com.github.javaparser.ast.stmt.DoStmt;
+import com.github.javaparser.ast.stmt.ExpressionStmt;
 import com.github.javaparser.ast.stmt.ForEachStmt;
 import com.github.javaparser.ast.stmt.ForStmt;
 import com.github.javaparser.ast.stmt.Statement;
@@ -37,10 +40,11 @@ final class FatContextCheck implements Check {
         continue;
       }
       Optional<String> target = Api.varName(a.getTarget());
-      if (target.isEmpty() || !Api.isDerivation(Api.unwrap(a.getValue()))) {
+      Expression value = throughTemporary(a);
+      if (target.isEmpty() || !Api.isDerivation(value)) {
         continue;
       }
-      Expression root = chainRoot(Api.unwrap(a.getValue()));
+      Expression root = chainRoot(value);
       if (!Api.varName(root).equals(target)) {
         continue;
       }
@@ -57,6 +61,42 @@ final class FatContextCheck implements Check {
                       loop,
                       "the loop that grows it"));
     }
+  }
+
+  /**
+   * The assigned value; for {@code c = tmp}, what {@code tmp} holds when it is a local initialised
+   * (or assigned by the statement just before) with a derivation.
+   */
+  private static Expression throughTemporary(AssignExpr a) {
+    Expression v = Api.unwrap(a.getValue());
+    if (!(v instanceof NameExpr n)) {
+      return v;
+    }
+    Optional<Api.Decl> d = Api.declOf(n);
+    if (d.isEmpty() || d.get().kind() != Api.Decl.Kind.LOCAL) {
+      return v;
+    }
+    Optional<Expression> assignedBefore = previousAssignment(a, n.getNameAsString());
+    if (assignedBefore.isPresent()) {
+      return Api.unwrap(assignedBefore.get());
+    }
+    return d.get().init() == null ? v : Api.unwrap(d.get().init());
+  }
+
+  /** {@code tmp = x} in the statement right before the one holding {@code a}, if any. */
+  private static Optional<Expression> previousAssignment(AssignExpr a, String name) {
+    if (!(a.getParentNode().orElse(null) instanceof ExpressionStmt stmt)
+        || !(stmt.getParentNode().orElse(null) instanceof BlockStmt block)) {
+      return Optional.empty();
+    }
+    int i = block.getStatements().indexOf(stmt);
+    if (i <= 0
+        || !(block.getStatement(i - 1) instanceof ExpressionStmt prev)
+        || !(prev.getExpression() instanceof AssignExpr p)
+        || !Api.varName(p.getTarget()).filter(name::equals).isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(p.getValue());
   }
 
   /** {@code ctx} in {@code ctx.withValue(a, b).withValue(c, d)}. */

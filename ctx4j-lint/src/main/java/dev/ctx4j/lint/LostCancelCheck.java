@@ -8,6 +8,7 @@ import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.FieldAccessExpr;
 import com.github.javaparser.ast.expr.LambdaExpr;
 import com.github.javaparser.ast.expr.MethodCallExpr;
+import com.github.javaparser.ast.expr.MethodReferenceExpr;
 import com.github.javaparser.ast.expr.NameExpr;
 import com.github.javaparser.ast.expr.ObjectCreationExpr;
 import com.github.javaparser.ast.expr.VariableDeclarationExpr;
@@ -47,7 +48,21 @@ final class LostCancelCheck implements Check {
       }
       Node parent = call.getParentNode().orElse(null);
       if (parent instanceof VariableDeclarator v && isLocal(v) && !isResource(v)) {
-        checkLocal(v, call, sink);
+        checkLocal(v, call, project, sink);
+      } else if (parent instanceof MethodCallExpr m
+          && m.getArguments().stream().anyMatch(a -> Api.same(a, call))
+          && !CancelFlow.STORING.contains(m.getNameAsString())
+          && !takesOwnership(m, call, project)) {
+        sink.report(
+            call,
+            "the context from "
+                + call.getNameAsString()
+                + " on line "
+                + Api.line(call)
+                + " is made inline as an argument of "
+                + m.getNameAsString()
+                + "(..), which does not take a CancellableContext, so nothing cancels it: open it"
+                + " in a try-with-resources and pass that");
       } else if (parent instanceof ExpressionStmt
           || (parent instanceof MethodCallExpr m
               && m.getScope().filter(s -> Api.same(s, call)).isPresent()
@@ -67,6 +82,35 @@ final class LostCancelCheck implements Check {
     }
   }
 
+  /**
+   * True if {@code arg} goes to a parameter declared {@code CancellableContext} of every analysed
+   * method the call may reach (by name and argument count): such a method takes over the cancel.
+   */
+  static boolean takesOwnership(MethodCallExpr call, Expression arg, Project project) {
+    int index = -1;
+    for (int i = 0; i < call.getArguments().size(); i++) {
+      if (Api.same(call.getArgument(i), arg)) {
+        index = i;
+      }
+    }
+    if (index < 0) {
+      return false;
+    }
+    boolean any = false;
+    for (CallGraph.Method m : project.graph().methods().values()) {
+      var ps = m.decl.getParameters();
+      if (!m.decl.isConstructorDeclaration()
+          && m.decl.getNameAsString().equals(call.getNameAsString())
+          && ps.size() == call.getArguments().size()) {
+        if (!Api.isCancellableType(ps.get(index).getType())) {
+          return false;
+        }
+        any = true;
+      }
+    }
+    return any;
+  }
+
   private static boolean isLocal(VariableDeclarator v) {
     return v.getParentNode().filter(p -> p instanceof VariableDeclarationExpr).isPresent();
   }
@@ -81,7 +125,8 @@ final class LostCancelCheck implements Check {
         .orElse(false);
   }
 
-  private static void checkLocal(VariableDeclarator v, MethodCallExpr call, Sink sink) {
+  private static void checkLocal(
+      VariableDeclarator v, MethodCallExpr call, Project project, Sink sink) {
     Node stmt = v.getParentNode().flatMap(Node::getParentNode).orElse(null);
     if (!(stmt instanceof ExpressionStmt es)
         || !(es.getParentNode().orElse(null) instanceof BlockStmt block)) {
@@ -93,12 +138,15 @@ final class LostCancelCheck implements Check {
     if (escapes(v, after)) {
       return;
     }
-    CancelFlow flow = new CancelFlow(name);
+    CancelFlow flow = new CancelFlow(name, project);
     CancelFlow.State end = flow.sequence(after, CancelFlow.State.LIVE);
     Node leak = flow.leakingReturn();
     String where;
     if (leak != null) {
-      where = "this return may be reached without cancelling it";
+      where =
+          "this "
+              + (leak instanceof ReturnStmt ? "return" : leak.toString().replace(";", ""))
+              + " may be reached without cancelling it";
     } else if (end == CancelFlow.State.LIVE) {
       where = "the end of its scope may be reached without cancelling it";
       leak = block;
@@ -132,7 +180,7 @@ final class LostCancelCheck implements Check {
       for (NameExpr n : s.findAll(NameExpr.class)) {
         if (n.getNameAsString().equals(name)
             && Api.lookup(n, name).map(d -> Api.same(d.node(), v)).orElse(false)
-            && escapesAt(n, v)) {
+            && escapesAt(n, v, true)) {
           return true;
         }
       }
@@ -140,9 +188,12 @@ final class LostCancelCheck implements Check {
     return false;
   }
 
-  /** True if this use of the variable declared at {@code decl} hands it to someone else. */
-  static boolean escapesAt(Expression use, Node decl) {
-    if (capturedBetween(use, decl)) {
+  /**
+   * True if this use of the variable declared at {@code decl} hands it to someone else; a capture
+   * by a lambda counts only for locals ({@code captures}), since a field stays its holder's.
+   */
+  static boolean escapesAt(Expression use, Node decl, boolean captures) {
+    if (captures && capturedBetween(use, decl)) {
       return true;
     }
     Node p = use.getParentNode().orElse(null);
@@ -154,7 +205,8 @@ final class LostCancelCheck implements Check {
     if (p instanceof AssignExpr a) {
       return Api.same(a.getValue(), use);
     }
-    if (p instanceof MethodCallExpr m && m.getArguments().contains(use)) {
+    if (p instanceof MethodCallExpr m
+        && m.getArguments().stream().anyMatch(a -> Api.same(a, use))) {
       return CancelFlow.STORING.contains(m.getNameAsString());
     }
     return !(p instanceof MethodCallExpr)
@@ -230,6 +282,11 @@ final class LostCancelCheck implements Check {
 
     private void checkField(VariableDeclarator field, MethodCallExpr created) {
       String name = field.getNameAsString();
+      for (MethodReferenceExpr r : type.findAll(MethodReferenceExpr.class)) {
+        if (CancelFlow.isCancelReference(r, name)) {
+          return;
+        }
+      }
       for (MethodCallExpr m : type.findAll(MethodCallExpr.class)) {
         if (CancelFlow.CANCEL.contains(m.getNameAsString())
             && m.getScope().flatMap(Api::varName).filter(name::equals).isPresent()) {
@@ -241,7 +298,7 @@ final class LostCancelCheck implements Check {
             (use instanceof NameExpr n && n.getNameAsString().equals(name))
                 || (use instanceof FieldAccessExpr fa
                     && Api.varName(fa).filter(name::equals).isPresent());
-        if (refers && !isAssignTarget(use) && escapesAt(use, field)) {
+        if (refers && !isAssignTarget(use) && escapesAt(use, field, false)) {
           return;
         }
       }

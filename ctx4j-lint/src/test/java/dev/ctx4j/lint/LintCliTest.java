@@ -130,6 +130,21 @@ class LintCliTest {
   }
 
   @Test
+  void lint_selfTest_printsPrecisionAndRecallPerCheck_exit0() {
+    assertEquals(0, lint("--self-test"), err);
+    for (String id : Checks.ALL.stream().map(Check::id).toList()) {
+      assertTrue(
+          Pattern.compile("(?m)^" + id + " +\\d+ +\\d+ +\\d+ +[0-9.]+% +[0-9.]+%$")
+              .matcher(out)
+              .find(),
+          () -> id + " has no score line:\n" + out);
+    }
+    assertTrue(out.contains("precision") && out.contains("recall"), out);
+    assertEquals(2, lint("--self-test", src.toString()));
+    assertTrue(err.contains("--self-test takes no PATH"), err);
+  }
+
+  @Test
   void lint_missingPath_exit2_namesThePath() {
     assertEquals(2, lint(dir.resolve("nowhere").toString()));
     assertTrue(err.contains("nowhere"), err);
