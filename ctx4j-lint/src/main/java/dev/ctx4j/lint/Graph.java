@@ -85,7 +85,7 @@ final class Graph {
                 Api.line(r),
                 Api.line(r),
                 false,
-                true,
+                isBroken,
                 true,
                 m.unit.line(Api.line(r)).strip()));
         g.edges.add(new Edge(rid, e.getValue(), "root", "fresh root, line " + Api.line(r)));
@@ -297,17 +297,25 @@ final class Graph {
     return b.append("\n]}").toString();
   }
 
-  /** One page: the data inlined, no external script, style or font. */
+  /**
+   * One page: the data and the layout engine (dagre, {@code vendor/dagre.min.js}, MIT) inlined, no
+   * external script, style or font, so that it opens offline.
+   */
   void html(PrintWriter out) {
-    String template;
-    try (InputStream in = Graph.class.getResourceAsStream("graph.html")) {
+    String template = resource("graph.html");
+    // A script element ends at the first "</script", wherever it stands.
+    String dagre = resource("vendor/dagre.min.js").replace("</script", "<\\/script");
+    out.print(template.replace("/*DAGRE*/", dagre).replace("/*GRAPH_DATA*/null", jsonText()));
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = Graph.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("graph.html is missing from the ctx4j-lint jar");
+        throw new IllegalStateException(name + " is missing from the ctx4j-lint jar");
       }
-      template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    out.print(template.replace("/*GRAPH_DATA*/null", jsonText()));
   }
 }

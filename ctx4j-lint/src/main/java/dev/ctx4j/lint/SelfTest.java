@@ -95,8 +95,8 @@ final class SelfTest {
     return index.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
   }
 
-  /** Unpacks the corpus into {@code dir}, runs every check and scores the findings. */
-  static Result run(Path dir) throws IOException {
+  /** Writes the corpus under {@code dir}; returns each file's text by its relative path. */
+  static Map<String, String> unpack(Path dir) throws IOException {
     Map<String, String> sources = new LinkedHashMap<>();
     for (String f : files()) {
       String text = resource(f);
@@ -105,6 +105,12 @@ final class SelfTest {
       Files.createDirectories(p.getParent());
       Files.writeString(p, text, StandardCharsets.UTF_8);
     }
+    return sources;
+  }
+
+  /** Unpacks the corpus into {@code dir}, runs every check and scores the findings. */
+  static Result run(Path dir) throws IOException {
+    Map<String, String> sources = unpack(dir);
     Set<String> expected = new TreeSet<>();
     for (Map.Entry<String, String> e : sources.entrySet()) {
       List<String> lines = e.getValue().lines().toList();

@@ -121,7 +121,10 @@ class GraphTest {
     StringWriter w = new StringWriter();
     graph(null).html(new PrintWriter(w));
     String html = w.toString();
-    assertEquals(1, html.split("</script>", -1).length - 1, "only the page's own closing tag");
+    assertEquals(
+        2,
+        html.split("</script>", -1).length - 1,
+        "only the closing tags of the page's own two scripts (the layout engine, the page)");
     assertFalse(html.contains("<b>not markup</b>"));
   }
 
