@@ -59,16 +59,17 @@ class GraphPageBrowserTest {
         if (hit(nodes[i].box, nodes[j].box)) bad.push('node ' + nodes[i].name + ' overlaps node ' + nodes[j].name);
       const svg = document.getElementById('view');
       document.querySelectorAll('#edges polyline').forEach(p => {
-        const m = p.getScreenCTM(), len = p.getTotalLength(), pt = svg.createSVGPoint();
+        const m = p.getScreenCTM(), pt = svg.createSVGPoint(), samples = [];
+        const pts = [...p.points].map(q => { pt.x = q.x; pt.y = q.y; return pt.matrixTransform(m); });
+        for (let i = 1; i < pts.length; i++) {
+          const a = pts[i - 1], b = pts[i], steps = Math.max(1, Math.ceil(Math.hypot(b.x - a.x, b.y - a.y) / 2));
+          for (let k = 0; k <= steps; k++) samples.push({ x: a.x + (b.x - a.x) * k / steps, y: a.y + (b.y - a.y) * k / steps });
+        }
         for (const n of nodes) {
           if (n.id === p.dataset.from || n.id === p.dataset.to) continue;
           const inner = shrink(n.box, 2);
-          for (let s = 0; s <= len; s += 2) {
-            const q = p.getPointAtLength(s); pt.x = q.x; pt.y = q.y;
-            const c = pt.matrixTransform(m);
-            if (c.x > inner.l && c.x < inner.r && c.y > inner.t && c.y < inner.b) {
-              bad.push('edge ' + p.dataset.from + '->' + p.dataset.to + ' runs under node ' + n.name); break; }
-          }
+          if (samples.some(c => c.x > inner.l && c.x < inner.r && c.y > inner.t && c.y < inner.b))
+            bad.push('edge ' + p.dataset.from + '->' + p.dataset.to + ' runs under node ' + n.name);
         }
       });
       const clusters = {};
@@ -115,6 +116,7 @@ class GraphPageBrowserTest {
         new ChromeDriver(
             new ChromeDriverService.Builder().usingDriverExecutable(DRIVER).build(), options);
     try {
+      driver.manage().timeouts().scriptTimeout(java.time.Duration.ofMinutes(3));
       driver.get(page.toUri().toString());
       @SuppressWarnings("unchecked")
       Map<String, Object> m = (Map<String, Object>) driver.executeScript(MEASURE);
