@@ -135,6 +135,9 @@ final class HtmlPage {
     sb.append("<div class=\"chain ").append(cls).append("\" id=\"chain-").append(c.id());
     sb.append("\">\n<h3 class=\"origin\">#").append(c.id()).append(' ');
     sb.append(Format.xml(Render.chainHeadline(c))).append("</h3>\n");
+    sb.append("<p class=\"cause\">origin: ").append(Format.xml(Render.shortPath(c.origin())));
+    sb.append(" · cause: ").append(Format.xml(c.cause())).append("</p>\n");
+    sb.append(LanePicture.svg(c));
     List<Hop> hops = c.hops();
     List<List<Integer>> kids = Render.hopChildren(hops);
     StringBuilder body = new StringBuilder();
@@ -201,7 +204,8 @@ final class HtmlPage {
   }
 
   static final String CSS =
-      """
+      LanePicture.CSS
+          + """
       body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 24px; color: #212121; }
       h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; } h3 { font-size: 13px; font-weight: 600; }
       svg { display: block; margin: 6px 0 14px 0; }

@@ -36,13 +36,15 @@ class JfrChainsTest {
     int line;
     try (Recording r = new Recording()) {
       r.enable("ctx4j.Cancel");
+      r.enable("ctx4j.Hop");
       r.start();
       root = Context.background().withCancel();
       CancellableContext child = root.withTimeout(Duration.ofHours(1));
       Thread t = Thread.ofPlatform().name("jfr-worker").start(() -> awaitQuietly(child));
-      Lines.awaitTrue("worker parked", () -> !Tracing.waitersOf(child).isEmpty(), 10);
+      Lines.awaitTrue(
+          "worker parked", () -> !dev.ctx4j.internal.Trace.waitersOf(child).isEmpty(), 10);
       line = Lines.here() + 1;
-      root.cancel();
+      root.cancel(new IllegalStateException("stop"));
       t.join();
       r.stop();
       r.dump(file);
@@ -53,7 +55,7 @@ class JfrChainsTest {
     assertEquals(root.toString(), c.origin());
     assertTrue(c.site().endsWith("JfrChainsTest.java:" + line + ")"), c.site());
     assertEquals(State.CANCELLED, c.state());
-    assertEquals("ContextCancelledException", c.cause());
+    assertEquals("java.lang.IllegalStateException: stop", c.cause());
     assertEquals(1, c.descendants());
     assertEquals(2, c.hops().size());
     assertEquals("withTimeout(1h0m0s)", c.hops().get(1).segment());
@@ -68,6 +70,7 @@ class JfrChainsTest {
     assertEquals(live.durationNanos(), c.durationNanos());
     String text = Render.chainsText(chains);
     assertTrue(text.contains("└── withTimeout(1h0m0s)  +"), text);
+    assertTrue(text.contains("IllegalStateException: stop · "), text);
     assertTrue(text.contains("woke jfr-worker"), text);
   }
 
