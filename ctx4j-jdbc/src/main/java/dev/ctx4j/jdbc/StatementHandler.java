@@ -65,7 +65,9 @@ final class StatementHandler implements InvocationHandler {
     Contexts.throwIfEnded(ctx); // no round trip on a context that has already ended
     int userTimeout = capTimeout(ctx);
     Execution execution = new Execution(target);
-    Registration registration = ctx.afterDone(execution, Contexts.CANCEL_EXECUTOR);
+    Registration registration =
+        ctx.afterDone(
+            ChainHops.reportingCancel(ctx, execution, method.getName()), Contexts.CANCEL_EXECUTOR);
     Object result = null;
     Throwable failure = null;
     try {
@@ -79,6 +81,7 @@ final class StatementHandler implements InvocationHandler {
       restoreTimeout(userTimeout);
     }
     if (cancelSent || (failure instanceof SQLException && Contexts.ended(ctx))) {
+      ChainHops.queryStopped(ctx, method.getName());
       ContextException e = Contexts.exception(ctx);
       if (failure != null) {
         e.addSuppressed(failure);
