@@ -155,6 +155,11 @@ public final class RequestContextHandler extends Handler.Wrapper {
       asked = Optional.empty();
     }
     CancellableContext ctx = newContext(request, asked.orElse(null));
+    ChainHeader.received(
+        ctx,
+        request.getHeaders()::getValuesList,
+        request.getMethod(),
+        request.getHttpURI().getPath());
     request.setAttribute(ATTRIBUTE, ctx);
     request.addFailureListener(
         failure -> ctx.cancel(new ClientDisconnectedException("the client went away", failure)));
