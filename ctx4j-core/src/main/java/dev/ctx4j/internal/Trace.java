@@ -170,6 +170,23 @@ public final class Trace {
     core.stopped(ctx, kind, lane, detail);
   }
 
+  /** The longest ref {@link #validRef} accepts. */
+  public static final int MAX_REF_LENGTH = 64;
+
+  private static final java.util.regex.Pattern REF =
+      java.util.regex.Pattern.compile("[0-9a-z]{1,13}-[0-9a-z]{1,4}\\.[0-9a-f]{1,8}");
+
+  /**
+   * {@code value} if it has the form of a {@link #ref} ({@code <process tag>.<hex>}: 1 to 13
+   * lower-case base-36 characters, a dash, 1 to 4 more, a dot, 1 to 8 lower-case hex digits; at
+   * most {@value #MAX_REF_LENGTH} characters), else null. For values read from other processes.
+   */
+  public static String validRef(String value) {
+    return value != null && value.length() <= MAX_REF_LENGTH && REF.matcher(value).matches()
+        ? value
+        : null;
+  }
+
   /** This process's tag: the prefix of every {@link #ref} made here. */
   public static String processTag() {
     return core.processTag();

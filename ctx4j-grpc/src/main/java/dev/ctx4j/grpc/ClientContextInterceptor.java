@@ -58,7 +58,7 @@ public final class ClientContextInterceptor implements ClientInterceptor {
     if (ctx == Context.background() || ctx == Context.todo()) {
       return call; // never done: nothing to watch
     }
-    return new CancellingCall<>(call, ctx, cancelExecutor);
+    return new CancellingCall<>(call, ctx, cancelExecutor, method.getFullMethodName());
   }
 
   /** {@code options} with the earlier of its deadline and {@code ctx}'s. */

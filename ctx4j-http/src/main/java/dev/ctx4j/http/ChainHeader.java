@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * The {@code Ctx4j-Parent} header: which context in the calling service a request came from, so a
@@ -23,9 +22,7 @@ import java.util.regex.Pattern;
  */
 final class ChainHeader {
   static final String NAME = "Ctx4j-Parent";
-  static final int MAX_LENGTH = 64;
-  private static final Pattern VALUE =
-      Pattern.compile("[0-9a-z]{1,13}-[0-9a-z]{1,4}\\.[0-9a-f]{1,8}");
+  static final int MAX_LENGTH = Trace.MAX_REF_LENGTH;
 
   private ChainHeader() {}
 
@@ -34,11 +31,7 @@ final class ChainHeader {
     if (values == null || values.size() != 1) {
       return null;
     }
-    String v = values.get(0);
-    if (v == null || v.length() > MAX_LENGTH || !VALUE.matcher(v).matches()) {
-      return null;
-    }
-    return v;
+    return Trace.validRef(values.get(0));
   }
 
   /**
