@@ -98,6 +98,7 @@ final class TraceAccess implements Trace.Core {
                 .dropWhile(IN_CORE)
                 .dropWhile(IN_CORE.negate())
                 .dropWhile(IN_CORE)
+                .filter(f -> !isLibraryClass(f.getClassName())) // an integration, a server
                 .findFirst()
                 .map(StackWalker.StackFrame::toStackTraceElement)
                 .orElse(null));

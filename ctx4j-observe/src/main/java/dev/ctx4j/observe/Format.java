@@ -88,4 +88,9 @@ final class Format {
     String file = e.getFileName() == null ? "?" : e.getFileName();
     return simple + "." + e.getMethodName() + "(" + file + ":" + e.getLineNumber() + ")";
   }
+
+  /** An offset from a chain's trigger: {@code +12.3ms}, or {@code -4.1ms} before it. */
+  static String offset(long nanos) {
+    return (nanos < 0 ? "-" : "+") + duration(Math.abs(nanos));
+  }
 }

@@ -98,9 +98,12 @@ public final class Render {
       sb.append(" at ").append(c.site());
     }
     sb.append(" by ").append(c.thread().isBlank() ? "?" : c.thread());
-    if (!c.cause().equals(c.what())
-        && !c.cause().endsWith(c.what())
-        && c.state() != State.DEADLINE_EXCEEDED) {
+    boolean plain =
+        c.state() == State.DEADLINE_EXCEEDED
+            || c.what().equals("client hung up")
+            || c.what().equals("server stopped")
+            || c.cause().endsWith(c.what());
+    if (!plain) {
       sb.append(" · ").append(c.cause());
     }
     sb.append(" · ");
@@ -188,8 +191,7 @@ public final class Render {
     if (!reached) {
       sb.append(h.kind()).append(' ');
     }
-    sb.append(h.segment()).append("  ").append(h.offsetNanos() < 0 ? "-" : "+");
-    sb.append(Format.duration(Math.abs(h.offsetNanos())));
+    sb.append(h.segment()).append("  ").append(Format.offset(h.offsetNanos()));
     if (!h.thread().isEmpty()) {
       sb.append("  on ").append(h.thread());
     }

@@ -161,7 +161,9 @@ final class Stitcher {
   private record Join(Raw parent, int hop) {}
 
   /** The stitched chains, most recent top first. */
-  static List<Chain> stitch(List<Raw> raws, List<Sent> sents, boolean all) {
+  static List<Chain> stitch(List<Raw> unordered, List<Sent> sents, boolean all) {
+    List<Raw> raws = new ArrayList<>(unordered);
+    raws.sort(Comparator.comparing((Raw r) -> r.startedAt)); // joined chains in the order they began
     IdentityHashMap<Raw, List<RawHop>> hopsOf = new IdentityHashMap<>();
     Map<String, List<Raw>> byRef = new HashMap<>();
     for (Raw r : raws) {

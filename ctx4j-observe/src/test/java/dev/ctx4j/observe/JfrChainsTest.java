@@ -121,4 +121,44 @@ class JfrChainsTest {
       Thread.currentThread().interrupt();
     }
   }
+
+  @Test
+  void read_twoRecordings_chainOfTheCalleeJoinsTheCallersAbort() throws Exception {
+    Path up = dir.resolve("up.jfr");
+    Path down = dir.resolve("down.jfr");
+    CancellableContext caller =
+        Context.background().withValue(ContextTree.SERVICE, "up").withCancel();
+    CancellableContext callee =
+        Context.background().withValue(ContextTree.SERVICE, "down").withCancel();
+    String ref = dev.ctx4j.internal.Trace.sent(caller, "GET /work");
+    dev.ctx4j.internal.Trace.received(callee, ref, "GET /work");
+    try (Recording r = new Recording()) {
+      r.enable("ctx4j.Cancel");
+      r.enable("ctx4j.Hop");
+      r.start();
+      caller.cancel(new IllegalStateException("caller gave up"));
+      dev.ctx4j.internal.Trace.stopped(
+          caller, dev.ctx4j.internal.HopKind.EXCHANGE_ABORTED, "", "GET /work");
+      r.stop();
+      r.dump(up);
+    }
+    try (Recording r = new Recording()) {
+      r.enable("ctx4j.Cancel");
+      r.enable("ctx4j.Hop");
+      r.start();
+      callee.cancel(new IllegalStateException("the caller left"));
+      r.stop();
+      r.dump(down);
+    }
+    assertEquals(2, JfrChains.read(up).size() + JfrChains.read(down).size(), "one in each");
+    List<Chain> merged = JfrChains.read(List.of(down, up), false);
+    assertEquals(1, merged.size(), "the callee's chain joins the caller's");
+    Chain c = merged.get(0);
+    assertEquals(List.of("up", "down"), c.services());
+    assertEquals("exchange aborted", c.hops().get(1).kind());
+    assertEquals("cancelled", c.hops().get(2).kind());
+    assertEquals("down", c.hops().get(2).service());
+    assertEquals(1, c.hops().get(2).parent(), "joined under the aborted exchange");
+    assertTrue(c.hops().get(2).offsetNanos() >= c.hops().get(0).offsetNanos());
+  }
 }
