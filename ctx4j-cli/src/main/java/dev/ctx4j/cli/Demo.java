@@ -170,18 +170,18 @@ final class Demo {
   }
 
   private void deadlineInDatabase() throws Exception {
-    header(3, "deadline in the database", "a 600 ms budget; inventory's heavy query outlives it");
+    header(3, "deadline in the database", "a 1 s budget; inventory's heavy query outlives it");
     services.armQueryStarted();
     Instant start = Instant.now();
     HttpResponse<String> r =
-        client.send(request("/checkout?sku=plum&work=slow", "600"), ofString());
+        client.send(request("/checkout?sku=plum&work=slow", "1000"), ofString());
     Event stop = services.awaitEvent(start, "inventory", "stopped", WAIT_MILLIS);
     finish(
         "deadline in the database",
         start,
         r.statusCode() + " " + r.body().trim(),
         stop != null && stop.what().contains("deadline exceeded"),
-        start.plusMillis(400));
+        start.plusMillis(500));
   }
 
   private void fanOutOneFails() throws Exception {

@@ -52,7 +52,7 @@ final class DemoServices implements AutoCloseable {
   static final String ORDERS = "orders";
   static final String INVENTORY = "inventory";
   private static final int POOL_SIZE = 8;
-  private static final Duration HOP_MARGIN = Duration.ofMillis(100);
+  private static final Duration HOP_MARGIN = Duration.ofMillis(250);
 
   /** What a piece of work did, when: the demo prints these next to the propagation chains. */
   record Event(Instant at, String service, String what) {}
@@ -82,7 +82,7 @@ final class DemoServices implements AutoCloseable {
             ? "SELECT CAST(? AS VARCHAR) AS sku, pg_sleep(30)"
             : "SELECT CAST(? AS VARCHAR), SUM(DEMO_PAUSE(200)) FROM SYSTEM_RANGE(1, 1000000)";
     createSchema(postgres);
-    // Each hop keeps 100 ms of the budget for itself: the callee's deadline fires first, so the
+    // Each hop keeps 250 ms of the budget for itself: the callee's deadline fires first, so the
     // work deepest down (the database query) is the one the deadline stops.
     http =
         ContextHttpClient.builder(

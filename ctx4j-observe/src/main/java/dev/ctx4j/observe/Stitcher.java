@@ -28,8 +28,10 @@ import java.util.Objects;
  * the difference of their wall-clock starts (microseconds; across machines as good as their
  * clocks).
  *
- * <p>A top is shown unless every chain joined into it is routine (a plain cancel without a cause: a
- * scope that ended because its work was done).
+ * <p>Routine ends (a plain cancel without a cause: a scope that ended because its work was done)
+ * take no part unless all chains are asked for; then a top is marked routine if every chain joined
+ * into it is. A chain also stands for the requests that led to it: a later chain of the same
+ * request path (the same deadline expiring again upstream) joins under the request it came from.
  */
 final class Stitcher {
   /** A joined chain's hops beyond this many are dropped (the chain says how many it reached). */
@@ -157,13 +159,17 @@ final class Stitcher {
     }
   }
 
-  /** Where a chain joins: under hop {@code hop} (a raw index) of {@code parent}. */
-  private record Join(Raw parent, int hop) {}
+  /** Where a chain joins: under the last hop of {@code parent} about the ref it came from. */
+  private record Join(Raw parent) {}
 
   /** The stitched chains, most recent top first. */
   static List<Chain> stitch(List<Raw> unordered, List<Sent> sents, boolean all) {
     List<Raw> raws = new ArrayList<>(unordered);
-    raws.sort(Comparator.comparing((Raw r) -> r.startedAt)); // joined chains in the order they began
+    if (!all) {
+      raws.removeIf(r -> r.routine); // a routine end neither is shown nor takes a real chain in
+    }
+    raws.sort(
+        Comparator.comparing((Raw r) -> r.startedAt)); // joined chains in the order they began
     IdentityHashMap<Raw, List<RawHop>> hopsOf = new IdentityHashMap<>();
     Map<String, List<Raw>> byRef = new HashMap<>();
     for (Raw r : raws) {
@@ -173,19 +179,24 @@ final class Stitcher {
         byRef.computeIfAbsent(h.ref, k -> new ArrayList<>(1)).add(r);
       }
     }
+    Map<String, Sent> sentByRef = new HashMap<>();
+    for (Sent s : sents) {
+      sentByRef.put(s.ref, s);
+    }
+    for (Raw r : raws) { // a chain also stands for the requests that led to it
+      for (Sent s : pathOf(r, hopsOf.get(r), sentByRef)) {
+        byRef.computeIfAbsent(s.ref, k -> new ArrayList<>(1)).add(r);
+      }
+    }
     IdentityHashMap<Raw, Join> joins = new IdentityHashMap<>();
     IdentityHashMap<Raw, List<Raw>> children = new IdentityHashMap<>();
     for (Raw r : raws) {
       String remote = r.remoteParentOrFirst(hopsOf.get(r));
-      Join j = remote == null ? null : joinFor(r, remote, byRef, hopsOf);
+      Join j = remote == null ? null : joinFor(r, remote, byRef);
       if (j != null) {
         joins.put(r, j);
         children.computeIfAbsent(j.parent, k -> new ArrayList<>()).add(r);
       }
-    }
-    Map<String, Sent> sentByRef = new HashMap<>();
-    for (Sent s : sents) {
-      sentByRef.put(s.ref, s);
     }
     List<Chain> out = new ArrayList<>();
     for (Raw top : raws) {
@@ -202,8 +213,7 @@ final class Stitcher {
   }
 
   /** The last hop about {@code ref} in another chain that began no later than {@code r}. */
-  private static Join joinFor(
-      Raw r, String ref, Map<String, List<Raw>> byRef, IdentityHashMap<Raw, List<RawHop>> hopsOf) {
+  private static Join joinFor(Raw r, String ref, Map<String, List<Raw>> byRef) {
     // joining only under chains that began earlier keeps the joins a forest
     Join best = null;
     Instant bestAt = null;
@@ -214,15 +224,25 @@ final class Stitcher {
       if (bestAt != null && p.startedAt.isBefore(bestAt)) {
         continue;
       }
-      List<RawHop> hs = hopsOf.get(p);
-      for (RawHop h : hs) {
-        if (h.ref.equals(ref)) {
-          best = new Join(p, h.index);
-          bestAt = p.startedAt;
-        }
-      }
+      best = new Join(p); // under which hop is decided while building: the last one on ref
+      bestAt = p.startedAt;
     }
     return best;
+  }
+
+  /** The requests that led to {@code r}'s service, outermost first (by ref, through sends). */
+  private static List<Sent> pathOf(Raw r, List<RawHop> hs, Map<String, Sent> sentByRef) {
+    List<Sent> path = new ArrayList<>();
+    String ref = r.remoteParentOrFirst(hs);
+    while (ref != null && path.size() < 32) {
+      Sent s = sentByRef.get(ref);
+      if (s == null) {
+        break;
+      }
+      path.add(0, s);
+      ref = s.remoteParent;
+    }
+    return path;
   }
 
   /** True unless {@code p} began before {@code r} (ties broken by process and id): no cycles. */
@@ -242,17 +262,8 @@ final class Stitcher {
       Map<String, Sent> sentByRef) {
     List<Hop> hops = new ArrayList<>();
     List<RawHop> topHops = hopsOf.get(top);
-    // the request path: the requests that led to the top's service, outermost first
-    List<Sent> path = new ArrayList<>();
-    String ref = top.remoteParentOrFirst(topHops);
-    while (ref != null && path.size() < 32) {
-      Sent s = sentByRef.get(ref);
-      if (s == null) {
-        break;
-      }
-      path.add(0, s);
-      ref = s.remoteParent;
-    }
+    List<Sent> path = pathOf(top, topHops, sentByRef);
+    Map<String, Integer> pathRefs = new HashMap<>();
     int parent = -1;
     for (Sent s : path) {
       hops.add(
@@ -266,10 +277,11 @@ final class Stitcher {
               s.thread,
               ""));
       parent = hops.size() - 1;
+      pathRefs.put(s.ref, parent);
     }
     boolean[] routine = {true};
     int[] descendants = {0};
-    add(top, top, parent, hops, hopsOf, children, routine, descendants, 0);
+    add(top, top, parent, pathRefs, hops, hopsOf, children, routine, descendants, 0);
     String request = path.isEmpty() ? top.request : path.get(0).serving;
     String service = top.service;
     return new Chain(
@@ -293,6 +305,7 @@ final class Stitcher {
       Raw top,
       Raw r,
       int under,
+      Map<String, Integer> pathRefs,
       List<Hop> hops,
       IdentityHashMap<Raw, List<RawHop>> hopsOf,
       IdentityHashMap<Raw, List<Raw>> children,
@@ -303,7 +316,7 @@ final class Stitcher {
     descendants[0] += r.descendants();
     long shift = Duration.between(top.startedAt, r.startedAt).toNanos();
     Map<Integer, Integer> at = new HashMap<>(); // raw index -> position in hops
-    Map<String, Integer> lastByRef = new HashMap<>();
+    Map<String, Integer> lastByRef = new HashMap<>(pathRefs);
     for (RawHop h : hopsOf.get(r)) {
       if (h.kind == HopKind.WOKEN) {
         Integer p = at.get(h.parent);
@@ -354,7 +367,17 @@ final class Stitcher {
       // where c joins: the last hop of r about the ref c came from
       String ref = c.remoteParentOrFirst(hopsOf.get(c));
       Integer p = ref == null ? null : lastByRef.get(ref);
-      add(top, c, p == null ? under : p, hops, hopsOf, children, routine, descendants, depth + 1);
+      add(
+          top,
+          c,
+          p == null ? under : p,
+          Map.of(),
+          hops,
+          hopsOf,
+          children,
+          routine,
+          descendants,
+          depth + 1);
     }
   }
 }
