@@ -341,14 +341,14 @@ class TracingChainTest {
   void taskGroup_firstFailureCancellingSiblingsIsAHop() throws Exception {
     CancellableContext root = Context.background().withCancel();
     try (TaskGroup g = TaskGroup.open(root)) {
-      g.fork(
-          ctx -> {
-            throw new java.io.IOException("branch failed");
-          });
-      g.fork(
+      g.fork( // forked first: the failing task may end the group before a later fork
           ctx -> {
             ctx.await();
             return null;
+          });
+      g.fork(
+          ctx -> {
+            throw new java.io.IOException("branch failed");
           });
       assertThrows(java.util.concurrent.ExecutionException.class, g::join);
     } finally {
