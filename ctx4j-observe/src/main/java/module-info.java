@@ -6,6 +6,6 @@ module dev.ctx4j.observe {
 
   exports dev.ctx4j.observe;
 
-  provides dev.ctx4j.Tracing.Sink with
+  provides dev.ctx4j.internal.TraceSink with
       dev.ctx4j.observe.ObserveSink;
 }

@@ -117,8 +117,8 @@ sealed class CancelNode extends Node implements CancellableContext permits Cance
   }
 
   /**
-   * A cancel node with a slot for what the tracing sink keeps with it ({@link Tracing#attachment}):
-   * a withCancel node created while tracing is on (a subclass, so untraced withCancel nodes stay at
+   * A cancel node with a slot for what the tracing sink keeps with it ({@code Trace.attachment}): a
+   * withCancel node created while tracing is on (a subclass, so untraced withCancel nodes stay at
    * 40 bytes), and every {@link TimerNode}, whose fields fill the 48 bytes this one is padded to
    * (72 bytes with the slot or without).
    */
@@ -378,7 +378,7 @@ sealed class CancelNode extends Node implements CancellableContext permits Cance
 
   private static void walk(CancelNode root, Propagation p) {
     List<Propagation> foreign = null;
-    Tracing.Chain chain = Tracing.on ? Tracing.begin(root, p) : null; // tracing: record hops
+    TraceWalk chain = Tracing.on ? Tracing.begin(root, p) : null; // tracing: record hops
     CancelNode stack = null; // linked through Link.next: the walk allocates nothing per node
     CancelNode n = root;
     while (n != null) {
@@ -425,7 +425,7 @@ sealed class CancelNode extends Node implements CancellableContext permits Cance
     }
     p.markComplete();
     if (chain != null) {
-      Tracing.end(chain);
+      chain.end();
     }
   }
 

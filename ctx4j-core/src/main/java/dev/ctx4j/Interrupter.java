@@ -1,5 +1,7 @@
 package dev.ctx4j;
 
+import dev.ctx4j.internal.HopKind;
+import dev.ctx4j.internal.Trace;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -38,15 +40,18 @@ final class Interrupter extends Link {
 
   @Override
   void fire(CancelNode owner) {
-    Callbacks.dispatch(Callbacks.executor(), this::interrupt);
+    Callbacks.dispatch(Callbacks.executor(), () -> interrupt(owner));
   }
 
-  /** Runs on a callback thread. */
-  void interrupt() {
+  /** Runs on a callback thread; {@code owner} is the scope whose end this delivers (or null). */
+  void interrupt(CancelNode owner) {
     if (STATUS.compareAndSet(this, ARMED, FIRING)) {
       alreadyInterrupted = thread.isInterrupted();
       thread.interrupt();
       status = FIRED;
+      if (Tracing.on && owner != null) { // tracing: the interrupt is a hop of the cancel's chain
+        TraceAccess.report(owner, HopKind.INTERRUPTED, Trace.threadName(thread));
+      }
     }
   }
 

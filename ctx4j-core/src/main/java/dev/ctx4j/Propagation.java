@@ -13,6 +13,12 @@ final class Propagation {
   final Throwable cause;
   private volatile boolean complete;
 
+  /**
+   * The recording of this cancel's chain while tracing was on, else null. Written by the walking
+   * thread before the walk makes any node done but the first; read by {@link TraceAccess#stopped}.
+   */
+  volatile TraceWalk trace;
+
   Propagation(ContextException err, Throwable cause) {
     this.err = err;
     this.cause = cause == null ? err : cause;

@@ -1,5 +1,6 @@
 package dev.ctx4j;
 
+import dev.ctx4j.internal.HopKind;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -300,6 +301,9 @@ public final class TaskGroup implements AutoCloseable {
   private void failed(Throwable t) {
     if (firstFailure.compareAndSet(null, t)) {
       ctx.cancel(t);
+      if (Tracing.on) { // tracing: the first failure stopping the other tasks is a hop
+        TraceAccess.report((Node) ctx, HopKind.SIBLINGS_CANCELLED, TraceEvents.describe(t));
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.ctx4j;
 
-import java.util.List;
+import dev.ctx4j.internal.Trace;
+import dev.ctx4j.internal.TraceSink;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
@@ -10,25 +11,28 @@ import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
 /**
- * The JFR events core emits while tracing is on. Each is built only if a recording enabled it, so
- * without a recording they cost one check. The {@code hops} field of a cancel event lists the
- * propagation, one line per hop: {@code offsetNanos TAB parentHop TAB segment TAB woken threads
- * (separated by U+001F)}; {@code ctx4j trace} reads it back.
+ * The JFR events core emits while tracing is on, one field per fact (no packed text): a {@code
+ * ctx4j.Cancel} per chain when its walk ends, a {@code ctx4j.Hop} per hop (written as it happens,
+ * so hops reported after the walk are recorded too), a {@code ctx4j.RequestSent} per request that
+ * carried a context to another service, and {@code ctx4j.LongAwait}. Events of one chain share
+ * {@code process} and {@code chain}. Each is built only if a recording enabled it, so without a
+ * recording they cost one check.
  */
 final class TraceEvents {
-  /** At most this many hops are written into one cancel event; {@code descendants} counts all. */
-  static final int MAX_HOPS = 512;
-
-  static final char THREAD_SEPARATOR = '\u001f';
-
   private TraceEvents() {}
 
   @Name("ctx4j.Cancel")
   @Category("ctx4j")
   @Label("Context Cancel")
-  @Description("A cancel or deadline expiry and the propagation it caused")
+  @Description("A cancel or deadline expiry; its hops are ctx4j.Hop events with the same chain")
   @StackTrace(false)
   static final class CancelEvent extends Event {
+    @Label("Process")
+    String process;
+
+    @Label("Chain")
+    long chain;
+
     @Label("Origin")
     String origin;
 
@@ -45,6 +49,16 @@ final class TraceEvents {
     @Description("The cause given to cancel or to the deadline; empty when none was given")
     String cause;
 
+    @Label("Service")
+    String service;
+
+    @Label("Remote Parent")
+    @Description("The context in another service the origin's request came from, or empty")
+    String remoteParent;
+
+    @Label("Request")
+    String request;
+
     @Label("Descendants Reached")
     int descendants;
 
@@ -52,11 +66,80 @@ final class TraceEvents {
     @Timespan(Timespan.NANOSECONDS)
     long propagation;
 
-    @Label("Wall Clock Start (epoch ms)")
-    long startedAt;
+    @Label("Wall Clock Start (epoch µs)")
+    long startedAtMicros;
+  }
 
-    @Label("Hops")
-    String hops;
+  @Name("ctx4j.Hop")
+  @Category("ctx4j")
+  @Label("Context Cancel Hop")
+  @Description("One hop of a propagation chain: a context reached, a thread woken, work stopped")
+  @StackTrace(false)
+  static final class HopEvent extends Event {
+    @Label("Process")
+    String process;
+
+    @Label("Chain")
+    long chain;
+
+    @Label("Index")
+    int index;
+
+    @Label("Parent Hop")
+    int parent;
+
+    @Label("Kind")
+    String kind;
+
+    @Label("Segment")
+    String segment;
+
+    @Label("Context Ref")
+    String ref;
+
+    @Label("Lane")
+    String lane;
+
+    @Label("Hop Thread")
+    String hopThread;
+
+    @Label("Offset")
+    @Timespan(Timespan.NANOSECONDS)
+    long offset;
+
+    @Label("Remote Parent")
+    String remoteParent;
+
+    @Label("Detail")
+    String detail;
+  }
+
+  @Name("ctx4j.RequestSent")
+  @Category("ctx4j")
+  @Label("Context Sent")
+  @Description("A request carried a context to another service")
+  @StackTrace(false)
+  static final class SentEvent extends Event {
+    @Label("Context Ref")
+    String ref;
+
+    @Label("Service")
+    String service;
+
+    @Label("Remote Parent")
+    String remoteParent;
+
+    @Label("Request")
+    String request;
+
+    @Label("Serving")
+    String serving;
+
+    @Label("Sender Thread")
+    String sender;
+
+    @Label("Wall Clock (epoch µs)")
+    long atMicros;
   }
 
   @Name("ctx4j.LongAwait")
@@ -75,20 +158,60 @@ final class TraceEvents {
     boolean done;
   }
 
-  static void cancelled(Tracing.Chain chain) {
+  static void cancelled(TraceSink.Start s, int descendants, long walkNanos) {
     CancelEvent e = new CancelEvent();
     if (!e.isEnabled()) {
       return;
     }
-    e.origin = chain.origin().toString();
-    e.thread = chain.thread();
-    e.site = chain.site().map(StackTraceElement::toString).orElse("");
-    e.err = chain.err().getClass().getSimpleName();
-    e.cause = chain.cause() == chain.err() ? "" : describe(chain.cause());
-    e.descendants = chain.descendants();
-    e.propagation = chain.duration().toNanos();
-    e.startedAt = chain.startedAt().toEpochMilli();
-    e.hops = encode(chain.hops());
+    e.process = Trace.processTag();
+    e.chain = s.id();
+    e.origin = s.origin().toString();
+    e.thread = s.thread();
+    e.site = s.site() == null ? "" : s.site().toString();
+    e.err = s.err().getClass().getSimpleName();
+    e.cause = s.cause() == s.err() ? "" : describe(s.cause());
+    e.service = s.service();
+    e.remoteParent = s.remoteParent() == null ? "" : s.remoteParent();
+    e.request = s.request();
+    e.descendants = descendants;
+    e.propagation = walkNanos;
+    e.startedAtMicros = micros(s.startedAt());
+    e.commit();
+  }
+
+  static void hop(long chain, TraceSink.Hop h) {
+    HopEvent e = new HopEvent();
+    if (!e.isEnabled()) {
+      return;
+    }
+    e.process = Trace.processTag();
+    e.chain = chain;
+    e.index = h.index();
+    e.parent = h.parent();
+    e.kind = h.kind().name();
+    String seg = Trace.segmentOf(h.context());
+    e.segment = seg == null ? "" : seg;
+    e.ref = h.ref();
+    e.lane = h.lane();
+    e.hopThread = h.thread();
+    e.offset = h.offsetNanos();
+    e.remoteParent = h.remoteParent() == null ? "" : h.remoteParent();
+    e.detail = h.detail();
+    e.commit();
+  }
+
+  static void sent(TraceSink.Sent s) {
+    SentEvent e = new SentEvent();
+    if (!e.isEnabled()) {
+      return;
+    }
+    e.ref = s.ref();
+    e.service = s.service();
+    e.remoteParent = s.remoteParent() == null ? "" : s.remoteParent();
+    e.request = s.request();
+    e.serving = s.serving();
+    e.sender = s.thread();
+    e.atMicros = micros(s.at());
     e.commit();
   }
 
@@ -103,30 +226,12 @@ final class TraceEvents {
     e.commit();
   }
 
+  static long micros(java.time.Instant t) {
+    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+  }
+
   static String describe(Throwable t) {
     String m = t.getMessage();
     return m == null ? t.getClass().getName() : t.getClass().getName() + ": " + m;
-  }
-
-  private static String encode(List<Tracing.Hop> hops) {
-    StringBuilder sb = new StringBuilder();
-    int n = Math.min(hops.size(), MAX_HOPS);
-    for (int i = 0; i < n; i++) {
-      Tracing.Hop h = hops.get(i);
-      sb.append(h.offsetNanos()).append('\t').append(h.parentHop()).append('\t');
-      sb.append(clean(Tracing.segmentOf(h.context()))).append('\t');
-      for (int j = 0; j < h.wokenThreads().size(); j++) {
-        if (j > 0) {
-          sb.append(THREAD_SEPARATOR);
-        }
-        sb.append(clean(h.wokenThreads().get(j)));
-      }
-      sb.append('\n');
-    }
-    return sb.toString();
-  }
-
-  private static String clean(String s) {
-    return s.replace('\t', ' ').replace('\n', ' ').replace(THREAD_SEPARATOR, ' ');
   }
 }

@@ -59,6 +59,7 @@ final class Demo {
   static int run(String[] args, PrintStream out) throws Exception {
     String db = DEFAULT_DB;
     Path html = Path.of("target", "ctx4j-demo.html");
+    Path json = Path.of("target", "ctx4j-demo.json");
     boolean serve = false;
     try {
       for (int i = 0; i < args.length; i++) {
@@ -69,6 +70,7 @@ final class Demo {
           }
           case "--db" -> db = value(args, ++i, "--db");
           case "--html" -> html = Path.of(value(args, ++i, "--html"));
+          case "--json" -> json = Path.of(value(args, ++i, "--json"));
           case "--serve" -> serve = true;
           case "--short" -> {} // the scenarios are short already; kept for scripts
           default -> {
@@ -81,7 +83,7 @@ final class Demo {
       out.println("ctx4j demo: " + e.getMessage() + " (try --help)");
       return 2;
     }
-    List<Outcome> outcomes = runAll(out, db, html);
+    List<Outcome> outcomes = runAll(out, db, html, json);
     boolean allStopped = outcomes.stream().allMatch(Outcome::workStopped);
     if (serve) {
       DemoServe.serve(out);
@@ -97,7 +99,7 @@ final class Demo {
   }
 
   static void usage(PrintStream out) {
-    out.println("usage: ctx4j demo [--db JDBC_URL] [--html FILE] [--serve]");
+    out.println("usage: ctx4j demo [--db JDBC_URL] [--html FILE] [--json FILE] [--serve]");
     out.println();
     out.println(
         "Starts gateway -> orders -> inventory on loopback (Jetty + ctx4j-http), inventory");
@@ -110,13 +112,14 @@ final class Demo {
     out.println("  --db JDBC_URL  the inventory database (default: embedded H2; e.g.");
     out.println("                 jdbc:postgresql://127.0.0.1:5432/test?user=postgres)");
     out.println("  --html FILE    where to write the picture (default: target/ctx4j-demo.html)");
+    out.println("  --json FILE    where to write the chains (default: target/ctx4j-demo.json)");
     out.println(
         "  --serve        afterwards, keep the live debug page up on 127.0.0.1 until Ctrl-C");
     out.println("  --short        accepted for scripts; the run takes a few seconds either way");
   }
 
   /** Runs every scenario; prints timelines and the summary; writes the HTML page. */
-  static List<Outcome> runAll(PrintStream out, String db, Path html) throws Exception {
+  static List<Outcome> runAll(PrintStream out, String db, Path html, Path json) throws Exception {
     ContextTree.enable();
     ContextTree.keepChains(512);
     out.println(
@@ -131,6 +134,7 @@ final class Demo {
       demo.shutdownInFlight();
       demo.summary();
       writeHtml(out, html);
+      DemoJson.write(out, json, demo.outcomes);
       return demo.outcomes;
     }
   }
@@ -166,18 +170,18 @@ final class Demo {
   }
 
   private void deadlineInDatabase() throws Exception {
-    header(3, "deadline in the database", "a 600 ms budget; inventory's heavy query outlives it");
+    header(3, "deadline in the database", "a 1 s budget; inventory's heavy query outlives it");
     services.armQueryStarted();
     Instant start = Instant.now();
     HttpResponse<String> r =
-        client.send(request("/checkout?sku=plum&work=slow", "600"), ofString());
+        client.send(request("/checkout?sku=plum&work=slow", "1000"), ofString());
     Event stop = services.awaitEvent(start, "inventory", "stopped", WAIT_MILLIS);
     finish(
         "deadline in the database",
         start,
         r.statusCode() + " " + r.body().trim(),
         stop != null && stop.what().contains("deadline exceeded"),
-        start.plusMillis(400));
+        start.plusMillis(500));
   }
 
   private void fanOutOneFails() throws Exception {
@@ -253,7 +257,7 @@ final class Demo {
   private void finish(
       String name, Instant start, String response, boolean workStopped, Instant trigger)
       throws InterruptedException {
-    List<Chain> chains = newChains();
+    List<Chain> chains = awaitChains(name.equals("normal request") ? 0 : expectedStops(name));
     List<Event> events = services.eventsSince(start);
     if (trigger == null) { // the first deadline that fired
       trigger =
@@ -279,6 +283,33 @@ final class Demo {
                 ? "n/a (completed)"
                 : workStopped ? "yes, " + after + " after the trigger" : "NO"));
     outcomes.add(new Outcome(name, response, chains, events, workStopped, after));
+    lastChainId = latestChainId();
+  }
+
+  /** How many queries the scenario stops: the fan-out stops two, the others one. */
+  private static int expectedStops(String name) {
+    return name.startsWith("fan-out") ? 2 : 1;
+  }
+
+  /**
+   * The chains of this scenario (begun after the last one's), once they hold {@code stops} "query
+   * stopped" hops (each service reports its steps on its own threads), or after {@link
+   * #WAIT_MILLIS}.
+   */
+  private List<Chain> awaitChains(int stops) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+    while (true) {
+      List<Chain> chains = newChains();
+      long stopped =
+          chains.stream()
+              .flatMap(c -> c.hops().stream())
+              .filter(h -> h.kind().equals("query stopped"))
+              .count();
+      if (stopped >= stops || System.nanoTime() > end) {
+        return chains;
+      }
+      Thread.sleep(20);
+    }
   }
 
   private void printTimeline(List<Chain> chains, List<Event> events, Instant trigger) {
@@ -345,13 +376,13 @@ final class Demo {
       }
     }
     fresh.sort(Comparator.comparing(Chain::startedAt));
-    lastChainId = Math.max(lastChainId, latestChainId());
     return fresh;
   }
 
+  /** The newest chain id so far, routine ends included. */
   private static long latestChainId() {
     long max = 0;
-    for (Chain c : ContextTree.chains()) {
+    for (Chain c : ContextTree.chains(true)) {
       max = Math.max(max, c.id());
     }
     return max;

@@ -24,6 +24,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--html", paramLabel = "FILE", description = "Where to write the picture.")
   String html;
 
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "Where to write the chains as JSON (default: target/ctx4j-demo.json).")
+  String json;
+
   @Option(names = "--serve", description = "Keep the live debug page up until Ctrl-C.")
   boolean serve;
 
@@ -57,6 +63,10 @@ final class DemoCommand implements Callable<Integer> {
     if (html != null) {
       args.add("--html");
       args.add(html);
+    }
+    if (json != null) {
+      args.add("--json");
+      args.add(json);
     }
     if (serve) {
       args.add("--serve");

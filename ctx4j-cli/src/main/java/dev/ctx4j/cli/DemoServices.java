@@ -6,11 +6,11 @@ import dev.ctx4j.Context;
 import dev.ctx4j.ContextException;
 import dev.ctx4j.ContextTask;
 import dev.ctx4j.DeadlineExceededException;
-import dev.ctx4j.Key;
 import dev.ctx4j.TaskGroup;
 import dev.ctx4j.http.ContextHttpClient;
 import dev.ctx4j.http.RequestContextHandler;
 import dev.ctx4j.jdbc.ContextDataSource;
+import dev.ctx4j.observe.ContextTree;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,15 +44,15 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * The demo's three services on loopback: gateway → orders → inventory. Each runs on its own Jetty
  * server with {@link RequestContextHandler}; calls between them go through {@link
  * ContextHttpClient}, which sends the remaining budget; inventory queries a database through {@link
- * ContextDataSource}. Every service's contexts hang from a root that names it, so a chain's origin
- * says where it started ({@code Context.background.withValue(inventory)...}).
+ * ContextDataSource}. Every service's contexts hang from a root that binds {@link
+ * ContextTree#SERVICE} to its name, so each chain is drawn in that service's lane.
  */
 final class DemoServices implements AutoCloseable {
-  static final Key<String> GATEWAY = Key.named("gateway");
-  static final Key<String> ORDERS = Key.named("orders");
-  static final Key<String> INVENTORY = Key.named("inventory");
+  static final String GATEWAY = "gateway";
+  static final String ORDERS = "orders";
+  static final String INVENTORY = "inventory";
   private static final int POOL_SIZE = 8;
-  private static final Duration HOP_MARGIN = Duration.ofMillis(100);
+  private static final Duration HOP_MARGIN = Duration.ofMillis(250);
 
   /** What a piece of work did, when: the demo prints these next to the propagation chains. */
   record Event(Instant at, String service, String what) {}
@@ -82,7 +82,7 @@ final class DemoServices implements AutoCloseable {
             ? "SELECT CAST(? AS VARCHAR) AS sku, pg_sleep(30)"
             : "SELECT CAST(? AS VARCHAR), SUM(DEMO_PAUSE(200)) FROM SYSTEM_RANGE(1, 1000000)";
     createSchema(postgres);
-    // Each hop keeps 100 ms of the budget for itself: the callee's deadline fires first, so the
+    // Each hop keeps 250 ms of the budget for itself: the callee's deadline fires first, so the
     // work deepest down (the database query) is the one the deadline stops.
     http =
         ContextHttpClient.builder(
@@ -149,9 +149,9 @@ final class DemoServices implements AutoCloseable {
     }
   }
 
-  private Server start(Key<String> service, Request.Handler handler) throws Exception {
+  private Server start(String service, Request.Handler handler) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool();
-    threads.setName(service.name());
+    threads.setName(service);
     threads.setVirtualThreadsExecutor(VirtualThreads.getDefaultVirtualThreadsExecutor());
     Server server = new Server(threads);
     ServerConnector connector = new ServerConnector(server);
@@ -160,7 +160,7 @@ final class DemoServices implements AutoCloseable {
     server.addConnector(connector);
     server.setHandler(
         RequestContextHandler.builder()
-            .parent(Context.background().withValue(service, service.name()))
+            .parent(Context.background().withValue(ContextTree.SERVICE, service))
             .build(handler));
     server.start();
     return server;

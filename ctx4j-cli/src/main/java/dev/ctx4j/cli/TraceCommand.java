@@ -16,13 +16,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ctx4j trace FILE.jfr [--format text|mermaid|dot|html|json]}: the propagation chains of a
- * flight recording made with tracing on ({@code -Dctx4j.trace=on}, {@code jcmd <pid> JFR.start}).
+ * {@code ctx4j trace FILE.jfr... [--all] [--format text|mermaid|dot|html|json]}: the propagation
+ * chains of flight recordings made with tracing on ({@code -Dctx4j.trace=on}, {@code jcmd <pid>
+ * JFR.start}); recordings of several services are merged into one chain per propagation.
  */
 @Command(
     name = "trace",
     mixinStandardHelpOptions = true,
-    description = "The propagation chains of a flight recording made with -Dctx4j.trace=on.")
+    description =
+        "The propagation chains of flight recordings made with -Dctx4j.trace=on; the recordings"
+            + " of several services are merged into one chain per propagation.")
 final class TraceCommand implements Callable<Integer> {
   private static final List<String> FORMATS = List.of("text", "mermaid", "dot", "html", "json");
 
@@ -37,8 +40,11 @@ final class TraceCommand implements Callable<Integer> {
   private final PrintStream out;
   private final PrintStream err;
 
-  @Parameters(paramLabel = "FILE.jfr", description = "A JFR recording.")
-  String file;
+  @Parameters(arity = "1..*", paramLabel = "FILE.jfr", description = "JFR recordings to merge.")
+  List<String> files;
+
+  @Option(names = "--all", description = "Also list routine ends (scopes that finished normally).")
+  boolean all;
 
   @Option(
       names = "--format",
@@ -60,22 +66,27 @@ final class TraceCommand implements Callable<Integer> {
           "ctx4j trace: --format must be text, mermaid, dot, html or json, not '" + format + "'");
       return 2;
     }
-    Path path = Path.of(file);
-    if (!Files.isRegularFile(path)) {
-      err.println("ctx4j trace: no such file: " + file);
-      return 1;
+    List<Path> paths = new java.util.ArrayList<>();
+    for (String file : files) {
+      Path path = Path.of(file);
+      if (!Files.isRegularFile(path)) {
+        err.println("ctx4j trace: no such file: " + file);
+        return 1;
+      }
+      paths.add(path);
     }
     List<ContextTree.Chain> chains;
     try {
-      chains = JfrChains.read(path);
+      chains = JfrChains.read(paths, all);
     } catch (IOException e) {
-      err.println("ctx4j trace: cannot read " + file + " as a flight recording: " + e.getMessage());
+      err.println("ctx4j trace: cannot read " + files + " as flight recordings: " + e.getMessage());
       return 1;
     }
     if (chains.isEmpty() && format.equals("text")) {
       out.println(
-          "no ctx4j.Cancel events in "
-              + file
+          "no propagation chain in "
+              + String.join(", ", files)
+              + (all ? "" : " (routine ends are listed with --all)")
               + " (was the program run with -Dctx4j.trace=on while recording?)");
       return 0;
     }

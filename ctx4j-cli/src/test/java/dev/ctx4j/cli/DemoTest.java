@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ctx4j.cli.Demo.Outcome;
 import dev.ctx4j.observe.ContextTree;
 import dev.ctx4j.observe.ContextTree.Chain;
+import dev.ctx4j.observe.ContextTree.Hop;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,38 +39,44 @@ class DemoTest {
   private static Map<String, Outcome> outcomes;
   private static String printed;
   private static Path html;
+  private static Path json;
 
   @BeforeAll
   static void runDemoOnce(@TempDir Path dir) throws Exception {
     html = dir.resolve("demo.html");
+    json = dir.resolve("demo.json");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     List<Outcome> list;
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-      list = Demo.runAll(out, "jdbc:h2:mem:ctx4j-demo-test;DB_CLOSE_DELAY=-1", html);
+      list = Demo.runAll(out, "jdbc:h2:mem:ctx4j-demo-test;DB_CLOSE_DELAY=-1", html, json);
     }
     printed = bytes.toString(StandardCharsets.UTF_8);
     outcomes = list.stream().collect(Collectors.toMap(Outcome::name, Function.identity()));
   }
 
-  private static List<Chain> chainsAt(Outcome o, String service) {
-    return o.chains().stream()
-        .filter(c -> c.origin().contains("withValue(" + service + ")"))
-        .toList();
+  /** The one chain of a scenario: it crosses every service and ends with the query stopped. */
+  private static Chain theChain(String scenario) {
+    Outcome o = outcomes.get(scenario);
+    assertEquals(1, o.chains().size(), scenario + ": exactly one chain\n" + printed);
+    Chain c = o.chains().get(0);
+    assertEquals(
+        List.of("gateway", "orders", "inventory"), c.services(), scenario + "\n" + printed);
+    Hop latest = c.hops().stream().max(Comparator.comparingLong(Hop::offsetNanos)).orElseThrow();
+    for (Hop end : List.of(latest)) {
+      assertEquals("database", end.service(), scenario + ": ends in the database lane\n" + printed);
+      assertEquals("query stopped", end.kind(), scenario + "\n" + printed);
+    }
+    assertTrue(c.workStoppedNanos() >= 0, scenario);
+    for (Hop h : c.hops()) {
+      assertFalse(h.thread().isBlank(), scenario + ": a hop without a thread " + h);
+      assertTrue(h.parent() < c.hops().size(), scenario);
+    }
+    assertFalse(c.site().contains("dev.ctx4j.http"), "a ctx4j frame as the site: " + c.site());
+    return c;
   }
 
-  private static void assertHopCause(Outcome o, String service, String cause) {
-    List<Chain> chains = chainsAt(o, service);
-    assertTrue(
-        chains.stream().anyMatch(c -> c.cause().contains(cause)),
-        o.name()
-            + ": no chain at "
-            + service
-            + " with cause "
-            + cause
-            + " in "
-            + chains
-            + "\n"
-            + printed);
+  private static long count(Chain c, String kind) {
+    return c.hops().stream().filter(h -> h.kind().equals(kind)).count();
   }
 
   @Test
@@ -80,46 +88,58 @@ class DemoTest {
   }
 
   @Test
-  void clientHangsUp_everyHopIsCancelledByTheDisconnect() {
-    Outcome o = outcomes.get("client hangs up");
-    for (String service : List.of("gateway", "orders", "inventory")) {
-      assertHopCause(o, service, "ClientDisconnectedException");
+  void normalRequest_routineEndsOnly_noChain() {
+    assertEquals(List.of(), outcomes.get("normal request").chains(), printed);
+  }
+
+  @Test
+  void clientHangsUp_oneChainFromTheGatewayToTheStoppedQuery() {
+    Chain c = theChain("client hangs up");
+    assertEquals("client hung up", c.what());
+    assertEquals("gateway", c.service());
+    assertEquals("GET /checkout", c.request());
+    assertEquals(2, count(c, "exchange aborted"), "gateway and orders abort their calls");
+    assertEquals(1, count(c, "query stopped"));
+  }
+
+  @Test
+  void deadlineInTheDatabase_oneChainWithTheRequestPathAndTheExpiryInInventory() {
+    Chain c = theChain("deadline in the database");
+    assertEquals(ContextTree.State.DEADLINE_EXCEEDED, c.state());
+    assertEquals("inventory", c.service());
+    assertEquals(2, count(c, "request sent"), "gateway -> orders -> inventory drawn before it");
+    assertTrue(c.hops().get(0).offsetNanos() < 0, "the request path comes before the expiry");
+    assertEquals("GET /checkout", c.request());
+  }
+
+  @Test
+  void fanOut_oneChainFromTheFailedBranch_stoppingBothOtherQueries() {
+    Chain c = theChain("fan-out, one branch fails");
+    assertTrue(c.cause().contains("IOException: inventory answered 404 for nosuch"), c.cause());
+    assertEquals("orders", c.service());
+    assertEquals(2, count(c, "query stopped"), printed);
+    assertEquals(1, count(c, "siblings cancelled"));
+    assertTrue(outcomes.get("fan-out, one branch fails").response().startsWith("502"));
+  }
+
+  @Test
+  void shutdown_oneChainFromTheStoppedServerToTheStoppedQuery() {
+    Chain c = theChain("shutdown in flight");
+    assertEquals("server stopped", c.what());
+    assertEquals("orders", c.service());
+  }
+
+  @Test
+  void demo_writesTheChainsAsJson() throws Exception {
+    String doc = Files.readString(json);
+    assertTrue(doc.startsWith("{\"scenarios\":["), doc);
+    for (String name : outcomes.keySet()) {
+      assertTrue(doc.contains("{\"name\":\"" + name + "\""), name);
     }
-    assertTrue(
-        o.events().stream().anyMatch(e -> e.what().contains("query for pear stopped: cancelled")),
-        printed);
-  }
-
-  @Test
-  void deadlineInTheDatabase_theQueryEndsWithDeadlineExceeded() {
-    Outcome o = outcomes.get("deadline in the database");
-    assertTrue(
-        chainsAt(o, "inventory").stream()
-            .anyMatch(c -> c.state() == ContextTree.State.DEADLINE_EXCEEDED),
-        printed);
-    assertTrue(
-        o.events().stream().anyMatch(e -> e.what().contains("stopped: deadline exceeded")),
-        printed);
-  }
-
-  @Test
-  void fanOut_firstFailureCancelsTheSiblingsDownToTheDatabase() {
-    Outcome o = outcomes.get("fan-out, one branch fails");
-    assertHopCause(o, "orders", "IOException: inventory answered 404 for nosuch");
-    assertEquals(
-        2,
-        chainsAt(o, "inventory").stream()
-            .filter(c -> c.cause().contains("ClientDisconnectedException"))
-            .count(),
-        printed);
-    assertTrue(o.response().startsWith("502"), o.response());
-  }
-
-  @Test
-  void shutdown_inFlightRequestIsCancelledWithServerStopped() {
-    Outcome o = outcomes.get("shutdown in flight");
-    assertHopCause(o, "orders", "ServerStoppedException");
-    assertHopCause(o, "inventory", "ClientDisconnectedException");
+    assertTrue(doc.contains("\"service\":\"database\",\"kind\":\"query stopped\""), doc);
+    assertTrue(doc.contains("\"workStoppedMicros\":"), doc);
+    assertTrue(doc.contains("\"origin\":{\"service\":\"gateway\""), doc);
+    assertTrue(printed.contains("chains as JSON: " + json.toAbsolutePath()), printed);
   }
 
   @Test
@@ -138,10 +158,21 @@ class DemoTest {
     try {
       browser.get(html.toUri().toString());
       String text = browser.findElement(By.tagName("body")).getText();
-      for (String cause :
-          List.of("ClientDisconnectedException", "ServerStoppedException", "deadline exceeded")) {
-        assertTrue(text.contains(cause), "the page does not show " + cause);
+      for (String what :
+          List.of("client hung up", "server stopped", "deadline exceeded", "query stopped")) {
+        assertTrue(text.contains(what), "the page does not show " + what);
       }
+      for (String lane : List.of("gateway", "orders", "inventory", "database")) {
+        assertEquals(
+            4,
+            browser
+                .findElements(By.cssSelector("svg.lanes g.lane[data-lane='" + lane + "']"))
+                .size(),
+            "one " + lane + " lane per scenario's picture");
+      }
+      assertTrue(
+          browser.findElements(By.cssSelector("svg.lanes g.lane-hop.stop")).size() >= 5,
+          "stopped work marked: one query per scenario, two in the fan-out");
       assertTrue(!browser.findElements(By.tagName("svg")).isEmpty(), "no drawing rendered");
       Path png = Files.createDirectories(Path.of("target")).resolve("demo-picture.png");
       Files.write(png, browser.getScreenshotAs(OutputType.BYTES));
@@ -177,7 +208,7 @@ class DemoTest {
               HttpRequest.newBuilder(uri.resolve("/chains.json")).build(),
               HttpResponse.BodyHandlers.ofString());
       assertEquals(200, chains.statusCode());
-      assertTrue(chains.body().contains("withValue(inventory)"), chains.body());
+      assertTrue(chains.body().contains("\"service\":\"inventory\""), chains.body());
       HttpResponse<String> page =
           http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, page.statusCode());

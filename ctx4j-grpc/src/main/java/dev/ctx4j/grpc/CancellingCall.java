@@ -44,18 +44,21 @@ final class CancellingCall<ReqT, RespT>
   }
 
   private final Context ctx;
+  private final String method; // for chains: the full method name
   private final Executor executor;
   private volatile Registration registration;
   private volatile Status cancelledWith; // set before this call cancels the delegate
 
-  CancellingCall(ClientCall<ReqT, RespT> call, Context ctx, Executor executor) {
+  CancellingCall(ClientCall<ReqT, RespT> call, Context ctx, Executor executor, String method) {
     super(call);
+    this.method = method;
     this.ctx = ctx;
     this.executor = executor;
   }
 
   @Override
   public void start(Listener<RespT> listener, Metadata headers) {
+    ChainHops.sent(ctx, headers, method);
     super.start(new Unwatching(listener), headers);
     Registration r = ctx.afterDone(this, executor);
     if (!REGISTRATION.compareAndSet(this, null, r)) {
@@ -76,6 +79,7 @@ final class CancellingCall<ReqT, RespT>
     Throwable cause = ctx.cause();
     cancelledWith = Status.CANCELLED.withDescription(CANCELLED).withCause(cause);
     delegate().cancel(CANCELLED, cause);
+    ChainHops.resetSent(ctx, method);
   }
 
   private void release() {

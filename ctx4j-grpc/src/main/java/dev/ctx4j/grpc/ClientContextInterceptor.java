@@ -59,7 +59,7 @@ public final class ClientContextInterceptor implements ClientInterceptor {
     if (InternalContexts.neverEnds(ctx)) {
       return call; // can never end (roots, withoutCancel): nothing to watch
     }
-    return new CancellingCall<>(call, ctx, cancelExecutor);
+    return new CancellingCall<>(call, ctx, cancelExecutor, method.getFullMethodName());
   }
 
   /** {@code options} with the earlier of its deadline and {@code ctx}'s. */

@@ -110,6 +110,7 @@ public final class ServerContextInterceptor implements ServerInterceptor {
     CancellableContext ctx =
         FromGrpc.bridge(
             io.grpc.Context.current(), lifetime, (c, g) -> endCall(c, g, tracer, slackNanos));
+    ChainHops.received(ctx, headers, call.getMethodDescriptor().getFullMethodName());
     ClosingCall<ReqT, RespT> closing = new ClosingCall<>(call, ctx);
     Start<ReqT, RespT> start = new Start<>(closing, headers, next);
     try {
@@ -226,6 +227,7 @@ public final class ServerContextInterceptor implements ServerInterceptor {
       reason = CallCancelledException.Reason.DISCONNECTED;
     }
     ctx.cancel(new CallCancelledException(reason, closed == null ? Status.CANCELLED : closed));
+    ChainHops.resetReceived(ctx, String.valueOf(code));
   }
 
   /** Runs {@code next.startCall} with the call's context bound. */

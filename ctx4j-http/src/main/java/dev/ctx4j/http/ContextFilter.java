@@ -231,6 +231,10 @@ public final class ContextFilter implements Filter {
     }
     JettyServlets.Exchange exchange = useJetty ? JettyServlets.exchange(request) : null;
     CancellableContext ctx = newContext(r, exchange, asked);
+    if (request instanceof HttpServletRequest http) {
+      ChainHeader.received(
+          ctx, name -> headerValues(http, name), http.getMethod(), http.getRequestURI());
+    }
     Context view = ctx.readOnly();
     request.setAttribute(ATTRIBUTE, view);
     Runnable endWatch;

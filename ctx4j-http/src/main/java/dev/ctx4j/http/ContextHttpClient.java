@@ -139,7 +139,8 @@ public final class ContextHttpClient {
     if (ctx.isDone()) {
       return CompletableFuture.failedFuture(contextException(ctx));
     }
-    return new Exchange<>(ctx, handler).start(withBudget(ctx, request));
+    HttpRequest outgoing = ChainHeader.withParent(ctx, withBudget(ctx, request));
+    return new Exchange<>(ctx, handler, outgoing).start(outgoing);
   }
 
   /** {@code request} with the context's remaining budget, minus the margin, in the header. */
@@ -168,13 +169,15 @@ public final class ContextHttpClient {
   private final class Exchange<T> {
     private final Context ctx;
     private final BodyHandler<T> handler;
+    private final HttpRequest request;
     private final AtomicReference<AbortableSubscriber<T>> body = new AtomicReference<>();
     private volatile CompletableFuture<HttpResponse<T>> inner;
     private volatile Registration registration;
 
-    Exchange(Context ctx, BodyHandler<T> handler) {
+    Exchange(Context ctx, BodyHandler<T> handler, HttpRequest request) {
       this.ctx = ctx;
       this.handler = handler;
+      this.request = request;
     }
 
     CompletableFuture<HttpResponse<T>> start(HttpRequest outgoing) {
@@ -231,6 +234,7 @@ public final class ContextHttpClient {
       if (s != null) {
         s.abort(contextException(ctx));
       }
+      ChainHeader.aborted(ctx, request);
     }
 
     private void release() {

@@ -158,6 +158,11 @@ public final class RequestContextHandler extends Handler.Wrapper {
       asked = Optional.empty();
     }
     CancellableContext ctx = newContext(request, asked.orElse(null));
+    ChainHeader.received(
+        ctx,
+        request.getHeaders()::getValuesList,
+        request.getMethod(),
+        request.getHttpURI().getPath());
     Context view = ctx.readOnly(); // what the application sees: it can watch, never cancel
     request.setAttribute(ATTRIBUTE, view);
     request.addFailureListener(

@@ -202,11 +202,11 @@ class ContextHttpClientTest {
               });
       assertTrue(app.entered.await(10, SECONDS));
       long end = System.nanoTime() + SECONDS.toNanos(10);
-      while (!dev.ctx4j.Tracing.waitersOf(ctx).contains("ctx4j-test-sender")
+      while (!dev.ctx4j.internal.Trace.waitersOf(ctx).contains("ctx4j-test-sender")
           && System.nanoTime() - end < 0) {
         java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L); // no hook marks "parked"
       }
-      assertEquals(List.of("ctx4j-test-sender"), dev.ctx4j.Tracing.waitersOf(ctx));
+      assertEquals(List.of("ctx4j-test-sender"), dev.ctx4j.internal.Trace.waitersOf(ctx));
 
       ctx.cancel();
 

@@ -79,10 +79,10 @@ final class StatementHandler implements InvocationHandler {
     if (state.needsExplicitBegin()) {
       // see ConnectionState: the transaction starts with a statement that changes nothing
       try (Statement begin = target.getConnection().createStatement()) {
-        watched(ctx, begin, () -> begin.execute("SELECT 1"));
+        watched(ctx, begin, "execute", () -> begin.execute("SELECT 1"));
       }
     }
-    return watched(ctx, target, () -> Proxies.delegate(target, method, args));
+    return watched(ctx, target, method.getName(), () -> Proxies.delegate(target, method, args));
   }
 
   /** A driver call. */
@@ -96,10 +96,12 @@ final class StatementHandler implements InvocationHandler {
    * cancel (and, failing its delivery, an abort) when {@code ctx} ends, and the outcome rules of
    * {@link ContextDataSource}.
    */
-  private Object watched(Context ctx, Statement statement, Call call) throws Throwable {
+  private Object watched(Context ctx, Statement statement, String what, Call call)
+      throws Throwable {
     int userTimeout = capTimeout(ctx, statement);
     Execution execution = new Execution(statement, connection, state.abortAfterNanos);
-    Registration registration = ctx.afterDone(execution, Contexts.CANCEL_EXECUTOR);
+    Registration registration =
+        ctx.afterDone(ChainHops.reportingCancel(ctx, execution, what), Contexts.CANCEL_EXECUTOR);
     Object result = null;
     Throwable failure = null;
     try {
@@ -121,6 +123,7 @@ final class StatementHandler implements InvocationHandler {
       throw failure;
     }
     if (cancelSent || (failure instanceof SQLException && Contexts.ended(ctx))) {
+      ChainHops.queryStopped(ctx, what);
       ContextException e = Contexts.exception(ctx);
       e.addSuppressed(failure);
       if (!Outcomes.notApplied(failure)) {

@@ -15,6 +15,8 @@ import dev.ctx4j.CancellableContext;
 import dev.ctx4j.Context;
 import dev.ctx4j.ContextCancelledException;
 import dev.ctx4j.DeadlineExceededException;
+import dev.ctx4j.internal.HopKind;
+import dev.ctx4j.internal.Trace;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -77,6 +79,30 @@ abstract class DatabaseContract {
       db().awaitNoneRunning(tag, SERVER_SETTLES);
       assertEquals(0, ps.getQueryTimeout(), "no deadline: the timeout is left alone");
       assertReusable(c);
+    }
+  }
+
+  @Test
+  void traced_cancelWhileQueryRuns_cancelSentAndQueryStoppedAreHopsInTheDatabaseLane()
+      throws Exception {
+    String tag = tag("hops");
+    try (ChainCapture capture = new ChainCapture();
+        Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(db().longQuery(tag));
+        CancellableContext ctx = Context.background().withCancel()) {
+      Canceller canceller =
+          Canceller.whenRunning(db(), tag, ctx, new IllegalStateException("stop the query"));
+      assertThrows(ContextCancelledException.class, () -> ctx.call(ps::executeQuery));
+      canceller.join();
+      var sent = capture.await(HopKind.QUERY_CANCEL_SENT);
+      var stopped = capture.await(HopKind.QUERY_STOPPED);
+      assertEquals(Trace.DATABASE, sent.lane());
+      assertEquals(Trace.DATABASE, stopped.lane());
+      assertEquals("executeQuery", stopped.detail());
+      assertSame(ctx, stopped.context());
+      assertEquals(Trace.threadName(Thread.currentThread()), stopped.thread());
+      assertTrue(stopped.offsetNanos() >= sent.offsetNanos(), "stopped before the cancel was sent");
+      assertTrue(stopped.index() > sent.index());
     }
   }
 

@@ -59,7 +59,7 @@ class ContextLeakCheckTest {
                 }
               });
       parked.await();
-      while (dev.ctx4j.Tracing.waitersOf(c).isEmpty()) {
+      while (dev.ctx4j.internal.Trace.waitersOf(c).isEmpty()) {
         Thread.onSpinWait();
       }
     }

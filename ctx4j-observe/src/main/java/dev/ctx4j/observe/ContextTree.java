@@ -4,6 +4,9 @@ import dev.ctx4j.Context;
 import dev.ctx4j.DeadlineExceededException;
 import dev.ctx4j.Key;
 import dev.ctx4j.Tracing;
+import dev.ctx4j.internal.HopKind;
+import dev.ctx4j.internal.Trace;
+import dev.ctx4j.internal.TraceSink;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +14,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -94,26 +98,64 @@ public final class ContextTree {
   /**
    * One hop of a chain.
    *
-   * @param parent index of the hop that reached this one, -1 for the origin
-   * @param offsetNanos time from the cancel until this context was done
+   * @param parent index of the hop that reached this one, -1 for a root of the drawing
+   * @param segment the context reached (e.g. {@code withTimeout(1.5s)}), or what was sent for a
+   *     {@code request sent} hop
+   * @param offsetNanos time from the chain's trigger (its first cancel) until this hop; negative
+   *     for the request path that led to it
    * @param woken threads this hop unparked
+   * @param kind what happened, e.g. {@code context ended}, {@code query stopped}
+   * @param service the lane: a service name, {@code database}, or empty when unknown
+   * @param thread the thread it happened on, or empty when unknown
+   * @param detail free text (a statement, a failure), or empty
    */
-  public record Hop(int parent, String segment, long offsetNanos, List<String> woken) {
+  public record Hop(
+      int parent,
+      String segment,
+      long offsetNanos,
+      List<String> woken,
+      String kind,
+      String service,
+      String thread,
+      String detail) {
     /** Copies the list. */
     public Hop {
       Objects.requireNonNull(segment, "segment");
       woken = List.copyOf(woken);
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(service, "service");
+      Objects.requireNonNull(thread, "thread");
+      Objects.requireNonNull(detail, "detail");
+    }
+
+    /** A context reached by a walk, with no lane or thread known. */
+    public Hop(int parent, String segment, long offsetNanos, List<String> woken) {
+      this(parent, segment, offsetNanos, woken, HopKind.REACHED.label(), "", "", "");
+    }
+
+    /** True for the steps that stop work (a query stopped, an exchange aborted, ...). */
+    public boolean stopsWork() {
+      HopKind k = HopKind.ofLabel(kind);
+      return k != null && k.stopsWork();
     }
   }
 
   /**
-   * One finished propagation.
+   * One propagation, stitched across the services it crossed: the chain of the trigger, the chains
+   * it caused in the services downstream (joined under the hop that caused each), and the request
+   * path that led to it.
    *
-   * @param origin the path of the context cancelled (or expired)
+   * @param origin the path of the context cancelled (or expired) first
    * @param thread the cancelling thread
-   * @param site the code that called cancel; empty for a deadline expiry
-   * @param descendants how many contexts it reached besides the origin (may exceed the hops kept)
-   * @param hops the origin first, then every hop in walk order (bounded)
+   * @param site the user's code that called cancel; empty for an expiry or a disconnect
+   * @param descendants how many contexts it reached besides the origins (may exceed the hops kept)
+   * @param hops in drawing order: the request path first, then the trigger's hops, then each joined
+   *     chain's (bounded)
+   * @param service the service the trigger happened in, or empty
+   * @param request the request the first service on the path was serving (e.g. {@code GET
+   *     /checkout}), or empty
+   * @param routine true if no part of it is more than a scope ending normally (a plain cancel or
+   *     close: no cause, no deadline); listed only when asked for
    */
   public record Chain(
       long id,
@@ -125,41 +167,86 @@ public final class ContextTree {
       String cause,
       int descendants,
       long durationNanos,
-      List<Hop> hops) {
+      List<Hop> hops,
+      String service,
+      String request,
+      boolean routine) {
     /** Copies the list. */
     public Chain {
       Objects.requireNonNull(origin, "origin");
       Objects.requireNonNull(state, "state");
       hops = List.copyOf(hops);
+      Objects.requireNonNull(service, "service");
+      Objects.requireNonNull(request, "request");
     }
 
-    static Chain of(long id, Tracing.Chain c, int maxHops) {
-      List<Tracing.Hop> src = c.hops();
-      int n = Math.min(src.size(), maxHops);
-      List<Hop> hops = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        Tracing.Hop h = src.get(i);
-        hops.add(
-            new Hop(
-                h.parentHop(), Tracing.segmentOf(h.context()), h.offsetNanos(), h.wokenThreads()));
-      }
-      Throwable cause = c.cause();
-      String causeText =
-          cause == c.err()
-              ? c.err().getClass().getSimpleName()
-              : cause.getClass().getName()
-                  + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-      return new Chain(
+    /** A chain of one service, not routine. */
+    public Chain(
+        long id,
+        String origin,
+        String thread,
+        String site,
+        Instant startedAt,
+        State state,
+        String cause,
+        int descendants,
+        long durationNanos,
+        List<Hop> hops) {
+      this(
           id,
-          c.origin().toString(),
-          c.thread(),
-          c.site().map(StackTraceElement::toString).orElse(""),
-          c.startedAt(),
-          c.err() instanceof DeadlineExceededException ? State.DEADLINE_EXCEEDED : State.CANCELLED,
-          causeText,
-          c.descendants(),
-          c.duration().toNanos(),
-          hops);
+          origin,
+          thread,
+          site,
+          startedAt,
+          state,
+          cause,
+          descendants,
+          durationNanos,
+          hops,
+          "",
+          "",
+          false);
+    }
+
+    /** What happened, in the user's terms: {@code client hung up}, {@code deadline exceeded}... */
+    public String what() {
+      if (state == State.DEADLINE_EXCEEDED) {
+        return "deadline exceeded";
+      }
+      if (cause.contains("ClientDisconnectedException")) {
+        return "client hung up";
+      }
+      if (cause.contains("ServerStoppedException")) {
+        return "server stopped";
+      }
+      if (cause.equals("ContextCancelledException")) {
+        return "cancelled";
+      }
+      int colon = cause.indexOf(':');
+      int dot = cause.lastIndexOf('.', colon < 0 ? cause.length() : colon);
+      return dot >= 0 ? cause.substring(dot + 1) : cause;
+    }
+
+    /** The services the chain crossed, in drawing order (the database lane excluded). */
+    public List<String> services() {
+      LinkedHashSet<String> out = new LinkedHashSet<>();
+      for (Hop h : hops) {
+        if (!h.service().isEmpty() && !h.service().equals(Trace.DATABASE)) {
+          out.add(h.service());
+        }
+      }
+      return List.copyOf(out);
+    }
+
+    /** The offset of the last hop that stopped work (a query, an exchange...), or -1. */
+    public long workStoppedNanos() {
+      long last = -1;
+      for (Hop h : hops) {
+        if (h.stopsWork()) {
+          last = Math.max(last, h.offsetNanos());
+        }
+      }
+      return last;
     }
   }
 
@@ -185,9 +272,9 @@ public final class ContextTree {
 
   /** Turns tracing on and makes sure this module records it. Idempotent. */
   public static void enable() {
-    Tracing.Sink previous = Tracing.install(new ObserveSink());
+    TraceSink previous = Trace.install(new ObserveSink());
     if (previous != null && !(previous instanceof ObserveSink)) {
-      Tracing.install(previous); // someone else's sink: leave it, but say nothing is recorded here
+      Trace.install(previous); // someone else's sink: leave it, but say nothing is recorded here
       throw new IllegalStateException("another tracing sink is installed: " + previous);
     }
     Tracing.on();
@@ -217,9 +304,26 @@ public final class ContextTree {
     Registry.INSTANCE.chainCapacity(n);
   }
 
-  /** The last finished chains, most recent first. */
+  /**
+   * The service contexts below a value of this key belong to: bind it on the root a server's
+   * request contexts hang from ({@code background().withValue(SERVICE, "orders")}); chains are
+   * drawn with a lane per service. Without it, {@code -Dctx4j.service} names the process's service.
+   */
+  public static final Key<String> SERVICE = Trace.SERVICE;
+
+  /**
+   * The last propagation chains, most recent first, each stitched across the services it crossed
+   * (the chains it caused downstream are part of it, not listed on their own). Routine ends (a
+   * scope closed or cancelled without a cause after its work was done) are left out: see {@link
+   * #chains(boolean)}.
+   */
   public static List<Chain> chains() {
-    return Registry.INSTANCE.chains();
+    return chains(false);
+  }
+
+  /** As {@link #chains()}; with {@code all}, routine ends are listed too. */
+  public static List<Chain> chains(boolean all) {
+    return Registry.INSTANCE.chains(all);
   }
 
   /** The live tree (at most {@link #DEFAULT_MAX_NODES} nodes) and the last chains. */
@@ -237,7 +341,7 @@ public final class ContextTree {
     if (maxNodes < 1) {
       throw new IllegalArgumentException("maxNodes must be at least 1: " + maxNodes);
     }
-    return build(Registry.INSTANCE.live(), 0, maxNodes, Registry.INSTANCE.chains());
+    return build(Registry.INSTANCE.live(), 0, maxNodes, Registry.INSTANCE.chains(false));
   }
 
   /**
@@ -339,7 +443,7 @@ public final class ContextTree {
 
   /** A context tracing does not record but the tree shows on the path to one it does. */
   private static boolean isPathNode(Context c) {
-    return !Tracing.isCancellable(c) && Tracing.parentOf(c).isPresent();
+    return !Trace.isCancellable(c) && Trace.parentOf(c).isPresent();
   }
 
   /**
@@ -347,9 +451,9 @@ public final class ContextTree {
    * is the context it shows) are skipped.
    */
   private static Context parentShown(Context c) {
-    Context p = Tracing.parentOf(c).orElse(null);
-    while (p != null && isPathNode(p) && Tracing.segmentOf(p) == null) {
-      p = Tracing.parentOf(p).orElse(null);
+    Context p = Trace.parentOf(c).orElse(null);
+    while (p != null && isPathNode(p) && Trace.segmentOf(p) == null) {
+      p = Trace.parentOf(p).orElse(null);
     }
     return p;
   }
@@ -372,8 +476,8 @@ public final class ContextTree {
       }
     }
     Context ctx = e.ctx;
-    String segment = Tracing.segmentOf(ctx);
-    var key = Tracing.keyOf(ctx);
+    String segment = Trace.segmentOf(ctx);
+    var key = Trace.keyOf(ctx);
     if (key.isPresent() && DISPLAYABLE.contains(key.get())) {
       segment = segment + "=" + clip(String.valueOf(ctx.value(key.get())), MAX_VALUE_CHARS);
     }
@@ -388,7 +492,7 @@ public final class ContextTree {
                 ? State.DEADLINE_EXCEEDED
                 : State.CANCELLED,
         remaining,
-        clip(Tracing.waitersOf(ctx)),
+        clip(Trace.waitersOf(ctx)),
         stamp == null || stamp.site == null ? "" : stamp.site.toString(),
         stamp == null ? null : Duration.ofNanos(now - stamp.createdNanos),
         kids);

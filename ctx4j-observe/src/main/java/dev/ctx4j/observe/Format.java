@@ -80,4 +80,17 @@ final class Format {
     }
     return sb.toString();
   }
+
+  /** A code site in the user's terms: {@code Class.method(File.java:42)}, the package left out. */
+  static String site(StackTraceElement e) {
+    String cls = e.getClassName();
+    String simple = cls.substring(cls.lastIndexOf('.') + 1);
+    String file = e.getFileName() == null ? "?" : e.getFileName();
+    return simple + "." + e.getMethodName() + "(" + file + ":" + e.getLineNumber() + ")";
+  }
+
+  /** An offset from a chain's trigger: {@code +12.3ms}, or {@code -4.1ms} before it. */
+  static String offset(long nanos) {
+    return (nanos < 0 ? "-" : "+") + duration(Math.abs(nanos));
+  }
 }

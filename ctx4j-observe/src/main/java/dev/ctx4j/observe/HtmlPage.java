@@ -39,15 +39,15 @@ final class HtmlPage {
     sb.append("<span class=\"key deadline\">deadline exceeded</span> ");
     sb.append(
         "<span class=\"key thread\">woken thread</span> click a node to fold its subtree</p>\n");
-    sb.append("<section id=\"tree\">\n<h2>Live tree</h2>\n");
-    tree(sb, s.roots());
-    sb.append("</section>\n<section id=\"chains\">\n<h2>Propagation chains</h2>\n");
+    sb.append("<section id=\"chains\">\n<h2>Propagation chains</h2>\n");
     if (s.chains().isEmpty()) {
       sb.append("<p class=\"empty\">No chain recorded yet.</p>\n");
     }
     for (Chain c : s.chains()) {
       chain(sb, c);
     }
+    sb.append("</section>\n<section id=\"tree\">\n<h2>Live tree</h2>\n");
+    tree(sb, s.roots());
     sb.append("</section>\n<script>//<![CDATA[\n").append(SCRIPT).append("//]]></script>\n");
     sb.append("</body>\n</html>\n");
     return sb.toString();
@@ -135,6 +135,9 @@ final class HtmlPage {
     sb.append("<div class=\"chain ").append(cls).append("\" id=\"chain-").append(c.id());
     sb.append("\">\n<h3 class=\"origin\">#").append(c.id()).append(' ');
     sb.append(Format.xml(Render.chainHeadline(c))).append("</h3>\n");
+    sb.append("<p class=\"cause\">origin: ").append(Format.xml(Render.shortPath(c.origin())));
+    sb.append(" · cause: ").append(Format.xml(c.cause())).append("</p>\n");
+    sb.append(LanePicture.svg(c));
     List<Hop> hops = c.hops();
     List<List<Integer>> kids = Render.hopChildren(hops);
     StringBuilder body = new StringBuilder();
@@ -169,10 +172,7 @@ final class HtmlPage {
     int x = 10 + depth * INDENT;
     int y = 8 + l.row++ * ROW;
     String label =
-        (h.parent() < 0 ? "origin: " : "")
-            + h.segment()
-            + " · +"
-            + Format.duration(h.offsetNanos());
+        (h.parent() < 0 ? "origin: " : "") + h.segment() + " · " + Format.offset(h.offsetNanos());
     int w = width(label);
     sb.append("<g class=\"hop ").append(cls).append(h.parent() < 0 ? " origin" : "");
     sb.append("\" transform=\"translate(").append(x).append(',').append(y).append(")\">");
@@ -201,7 +201,8 @@ final class HtmlPage {
   }
 
   static final String CSS =
-      """
+      LanePicture.CSS
+          + """
       body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 24px; color: #212121; }
       h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; } h3 { font-size: 13px; font-weight: 600; }
       svg { display: block; margin: 6px 0 14px 0; }

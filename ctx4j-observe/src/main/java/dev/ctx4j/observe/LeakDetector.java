@@ -1,7 +1,7 @@
 package dev.ctx4j.observe;
 
 import dev.ctx4j.Context;
-import dev.ctx4j.Tracing;
+import dev.ctx4j.internal.Trace;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,9 +105,9 @@ public final class LeakDetector {
   /** True if {@code root} is a strict ancestor of {@code ctx}. */
   @SuppressWarnings("ReferenceEquality") // ancestry is identity
   static boolean isUnder(Context ctx, Context root) {
-    for (Context p = Tracing.parentOf(ctx).orElse(null);
+    for (Context p = Trace.parentOf(ctx).orElse(null);
         p != null;
-        p = Tracing.parentOf(p).orElse(null)) {
+        p = Trace.parentOf(p).orElse(null)) {
       if (p == root) {
         return true;
       }

@@ -1,7 +1,7 @@
 package dev.ctx4j.observe;
 
 import dev.ctx4j.Context;
-import dev.ctx4j.Tracing;
+import dev.ctx4j.internal.Trace;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -52,7 +52,7 @@ final class Leaks {
    * collected before that.
    */
   void watch(Context ctx, Registry.Stamp stamp) {
-    String segment = Tracing.segmentOf(ctx);
+    String segment = Trace.segmentOf(ctx);
     var unused = ctx.afterDone(() -> stamp.done = true, Runnable::run);
     cleaner.register(ctx, () -> collected(stamp, segment));
   }

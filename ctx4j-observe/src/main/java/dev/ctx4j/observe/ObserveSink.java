@@ -2,14 +2,15 @@ package dev.ctx4j.observe;
 
 import dev.ctx4j.CancellableContext;
 import dev.ctx4j.Context;
-import dev.ctx4j.Tracing;
+import dev.ctx4j.internal.TraceSink;
 
 /**
- * The {@link Tracing.Sink} that feeds {@link ContextTree}. Found by {@link java.util.ServiceLoader}
+ * The {@link TraceSink} that feeds {@link ContextTree}. Found by {@link java.util.ServiceLoader}
  * when tracing is turned on; every instance forwards to the same registry. Not meant to be called
  * directly.
  */
-public final class ObserveSink implements Tracing.Sink {
+@SuppressWarnings("exports") // a provider only: its methods are core's internal seam, not API
+public final class ObserveSink implements TraceSink {
   /** Used by {@link java.util.ServiceLoader}. */
   public ObserveSink() {}
 
@@ -19,7 +20,22 @@ public final class ObserveSink implements Tracing.Sink {
   }
 
   @Override
-  public void cancelled(Tracing.Chain chain) {
-    Registry.INSTANCE.cancelled(chain);
+  public Object began(Start start) {
+    return Registry.INSTANCE.began(start);
+  }
+
+  @Override
+  public void hop(Object chain, Hop hop) {
+    Registry.INSTANCE.hop(chain, hop);
+  }
+
+  @Override
+  public void ended(Object chain, int hops, long walkNanos) {
+    Registry.INSTANCE.ended(chain, hops, walkNanos);
+  }
+
+  @Override
+  public void sent(Sent sent) {
+    Registry.INSTANCE.sent(sent);
   }
 }

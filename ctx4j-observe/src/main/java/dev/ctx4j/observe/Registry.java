@@ -2,7 +2,9 @@ package dev.ctx4j.observe;
 
 import dev.ctx4j.CancellableContext;
 import dev.ctx4j.Context;
-import dev.ctx4j.Tracing;
+import dev.ctx4j.DeadlineExceededException;
+import dev.ctx4j.internal.Trace;
+import dev.ctx4j.internal.TraceSink;
 import java.lang.ref.Cleaner;
 import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
@@ -10,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the live tree and the chain views read: every traced cancellable context that is not known
@@ -18,14 +19,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Creation is the hot path (tracing-on creation must cost at most twice untraced creation), so
  * it takes no lock and, for most contexts, allocates nothing. Core keeps what {@link #created}
- * returns with the context ({@link Tracing#attachment}): a {@link Stamp}, usually the shared one of
+ * returns with the context ({@link Trace#attachment}): a {@link Stamp}, usually the shared one of
  * the current {@link CoarseClock} tick, so a creation costs a volatile read and a store. Only
  * sampled contexts (their creation site recorded, or watched by the leak detector) get a stamp of
  * their own.
  *
  * <p>Enumeration follows core's own structure. A context registered with a traced cancellable
- * ancestor ({@code linked}) is reachable from it while live ({@link Tracing#linkedChildrenOf}), so
- * it needs no record here. Only the others, the tops of traced subtrees (children of {@code
+ * ancestor ({@code linked}) is reachable from it while live ({@link Trace#linkedChildrenOf}), so it
+ * needs no record here. Only the others, the tops of traced subtrees (children of {@code
  * background()}, of a detached context, or of a context created before tracing was on), are
  * recorded, in a log owned by the creating thread ({@link Log}). A record is a weak reference
  * ({@link Rec}): to the top itself if it has a stamp of its own, else to the {@link Group} of
@@ -45,14 +46,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * its own stamp done through a hook ({@link Leaks#watch}).
  *
  * <p>Finished chains sit in a ring of at most {@link #chainCapacity} entries, guarded by {@code
- * chains}; each chain keeps at most {@link #MAX_HOPS_KEPT} hops. So memory is bounded by the live
+ * chains}; each keeps at most {@link Stitcher#MAX_HOPS} hops, and the last {@link #MAX_SENT_KEPT}
+ * requests sent to other services are kept to draw request paths. So memory is bounded by the live
  * contexts plus the top records not yet swept (at most the capacity of each thread's log) plus a
  * constant.
  */
-final class Registry implements Tracing.Sink {
+final class Registry implements TraceSink {
   static final Registry INSTANCE = new Registry();
 
-  static final int MAX_HOPS_KEPT = 1_000;
+  static final int MAX_SENT_KEPT = 4_096;
   static final int FIRST_SEGMENT = 16; // small: many virtual threads create a few contexts
   static final int MAX_SEGMENT = 1_024;
   static final int FIRST_GROUP = 4;
@@ -243,8 +245,8 @@ final class Registry implements Tracing.Sink {
   private final ThreadLocal<Log> mine = ThreadLocal.withInitial(this::newLog);
   private final List<Log> logs = new ArrayList<>(); // guarded by itself
   private int logsAfterSweep; // guarded by logs
-  private final ArrayDeque<ContextTree.Chain> chains = new ArrayDeque<>();
-  private final AtomicLong chainIds = new AtomicLong();
+  private final ArrayDeque<Stitcher.Raw> chains = new ArrayDeque<>();
+  private final ArrayDeque<Stitcher.Sent> sent = new ArrayDeque<>(); // guarded by itself
   private volatile int chainCapacity = 64;
   private volatile Sites sites = Sites.parse(System.getProperty("ctx4j.trace.sites", "sample"));
   final Leaks leaks = new Leaks(Cleaner.create());
@@ -365,7 +367,7 @@ final class Registry implements Tracing.Sink {
     boolean watch = leaks.wantsWatch(sample);
     Sites s = sites;
     boolean own = watch || s == Sites.ALL || (sample && s == Sites.SAMPLE);
-    Stamp stamp = own ? new Stamp(tick.seq, tick.createdNanos, Tracing.callerSite()) : tick;
+    Stamp stamp = own ? new Stamp(tick.seq, tick.createdNanos, Trace.callerSite()) : tick;
     if (!linked) {
       if (!own) {
         return join(ctx, now);
@@ -379,21 +381,93 @@ final class Registry implements Tracing.Sink {
   }
 
   @Override
-  public void cancelled(Tracing.Chain chain) {
-    ContextTree.Chain view = ContextTree.Chain.of(chainIds.incrementAndGet(), chain, MAX_HOPS_KEPT);
+  public Object began(TraceSink.Start st) {
+    Throwable cause = st.cause();
+    String causeText =
+        cause == st.err()
+            ? st.err().getClass().getSimpleName()
+            : cause.getClass().getName()
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    boolean deadline = st.err() instanceof DeadlineExceededException;
+    Stitcher.Raw raw =
+        new Stitcher.Raw(
+            Trace.processTag(),
+            st.id(),
+            st.origin().toString(),
+            st.thread(),
+            st.site() == null ? "" : Format.site(st.site()),
+            st.startedAt(),
+            deadline ? ContextTree.State.DEADLINE_EXCEEDED : ContextTree.State.CANCELLED,
+            causeText,
+            !deadline && cause == st.err(),
+            st.service(),
+            st.remoteParent(),
+            st.request());
     synchronized (chains) {
-      chains.addFirst(view);
+      chains.addFirst(raw);
       while (chains.size() > chainCapacity) {
         chains.removeLast();
       }
     }
+    return raw;
   }
 
-  /** The last finished chains, most recent first. */
-  List<ContextTree.Chain> chains() {
-    synchronized (chains) {
-      return List.copyOf(chains);
+  @Override
+  public void hop(Object chain, TraceSink.Hop h) {
+    if (chain instanceof Stitcher.Raw raw) {
+      String segment = Trace.segmentOf(h.context());
+      raw.add(
+          new Stitcher.RawHop(
+              h.index(),
+              h.parent(),
+              h.kind(),
+              segment == null ? "" : segment,
+              h.ref(),
+              h.lane(),
+              h.thread(),
+              h.offsetNanos(),
+              h.remoteParent(),
+              h.detail()));
     }
+  }
+
+  @Override
+  public void ended(Object chain, int hops, long walkNanos) {
+    if (chain instanceof Stitcher.Raw raw) {
+      raw.ended(walkNanos);
+    }
+  }
+
+  @Override
+  public void sent(TraceSink.Sent s) {
+    synchronized (sent) {
+      sent.addFirst(
+          new Stitcher.Sent(
+              s.ref(),
+              s.service(),
+              s.remoteParent(),
+              s.request(),
+              s.serving(),
+              s.thread(),
+              s.at()));
+      while (sent.size() > MAX_SENT_KEPT) {
+        sent.removeLast();
+      }
+    }
+  }
+
+  /** The last chains, stitched, most recent first; routine ends only with {@code all}. */
+  List<ContextTree.Chain> chains(boolean all) {
+    List<Stitcher.Raw> raws;
+    synchronized (chains) {
+      raws = List.copyOf(chains);
+    }
+    List<Stitcher.Sent> sents;
+    synchronized (sent) {
+      sents = new ArrayList<>(sent);
+    }
+    java.util.Collections.reverse(sents); // oldest first: a later send of a ref wins
+    return Stitcher.stitch(raws, sents, all);
   }
 
   void chainCapacity(int n) {
@@ -453,7 +527,7 @@ final class Registry implements Tracing.Sink {
       }
     }
     for (int i = 0; i < out.size(); i++) {
-      List<CancellableContext> kids = Tracing.linkedChildrenOf(out.get(i).getKey());
+      List<CancellableContext> kids = Trace.linkedChildrenOf(out.get(i).getKey());
       for (int k = kids.size() - 1; k >= 0; k--) {
         addIfTraced(out, kids.get(k));
       }
@@ -466,7 +540,7 @@ final class Registry implements Tracing.Sink {
    * off has no stamp; its traced children are tops of their own.
    */
   private static void addIfTraced(List<Map.Entry<Context, Stamp>> out, Context c) {
-    if (Tracing.attachment(c) instanceof Stamp s && !c.isDone()) {
+    if (Trace.attachment(c) instanceof Stamp s && !c.isDone()) {
       out.add(Map.entry(c, s));
     }
   }

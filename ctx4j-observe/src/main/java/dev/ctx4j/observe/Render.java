@@ -1,5 +1,6 @@
 package dev.ctx4j.observe;
 
+import dev.ctx4j.internal.HopKind;
 import dev.ctx4j.observe.ContextTree.Chain;
 import dev.ctx4j.observe.ContextTree.Hop;
 import dev.ctx4j.observe.ContextTree.Node;
@@ -85,20 +86,74 @@ public final class Render {
     };
   }
 
+  /**
+   * A chain's header in the user's terms: what happened, where, by whom, how far it went, and when
+   * the work stopped, e.g. {@code client hung up · gateway GET /checkout · by gateway-12 · 3
+   * services, 9 hops · work stopped in 69.0ms}.
+   */
   static String chainHeadline(Chain c) {
-    StringBuilder sb = new StringBuilder();
-    sb.append(c.state() == State.DEADLINE_EXCEEDED ? "deadline exceeded" : "cancelled");
-    sb.append(" at ").append(c.origin());
-    sb.append(" by ").append(c.thread());
+    StringBuilder sb = new StringBuilder(c.what());
+    sb.append(" · ").append(where(c));
     if (!c.site().isEmpty()) {
       sb.append(" at ").append(c.site());
     }
-    sb.append(": ").append(c.cause());
-    sb.append(", ")
-        .append(c.descendants())
-        .append(c.descendants() == 1 ? " descendant" : " descendants");
-    sb.append(" in ").append(Format.duration(c.durationNanos()));
+    sb.append(" by ").append(c.thread().isBlank() ? "?" : c.thread());
+    boolean plain =
+        c.state() == State.DEADLINE_EXCEEDED
+            || c.what().equals("client hung up")
+            || c.what().equals("server stopped")
+            || c.cause().endsWith(c.what());
+    if (!plain) {
+      sb.append(" · ").append(c.cause());
+    }
+    sb.append(" · ");
+    int services = c.services().size();
+    if (services > 1) {
+      sb.append(services).append(" services, ");
+    }
+    sb.append(c.hops().size()).append(c.hops().size() == 1 ? " hop" : " hops");
+    long stopped = c.workStoppedNanos();
+    if (stopped >= 0) {
+      sb.append(" · work stopped in ").append(Format.duration(stopped));
+    } else {
+      sb.append(" in ").append(Format.duration(c.durationNanos()));
+    }
     return sb.toString();
+  }
+
+  /** The service and request when known, else the origin's path cut to its last segments. */
+  static String where(Chain c) {
+    String first = c.services().isEmpty() ? c.service() : c.services().get(0);
+    if (!first.isEmpty() || !c.request().isEmpty()) {
+      return (first + " " + c.request()).strip();
+    }
+    return shortPath(c.origin());
+  }
+
+  /**
+   * {@code Context.background.withValue(k).withCancel.withTimeout(1s)} as {@code
+   * …withCancel.withTimeout(1s)}.
+   */
+  static String shortPath(String path) {
+    List<String> segments = new ArrayList<>();
+    int depth = 0;
+    int from = 0;
+    for (int i = 0; i < path.length(); i++) {
+      char ch = path.charAt(i);
+      if (ch == '(') {
+        depth++;
+      } else if (ch == ')') {
+        depth--;
+      } else if (ch == '.' && depth == 0 && path.startsWith("with", i + 1)) {
+        segments.add(path.substring(from, i));
+        from = i + 1;
+      }
+    }
+    segments.add(path.substring(from));
+    if (segments.size() <= 2) {
+      return path;
+    }
+    return "…" + String.join(".", segments.subList(segments.size() - 2, segments.size()));
   }
 
   private static void chainText(StringBuilder sb, Chain c) {
@@ -128,8 +183,27 @@ public final class Render {
   }
 
   static String hopLine(Hop h) {
-    String s = h.segment() + "  +" + Format.duration(h.offsetNanos());
-    return h.woken().isEmpty() ? s : s + "  woke " + String.join(", ", h.woken());
+    StringBuilder sb = new StringBuilder();
+    if (!h.service().isEmpty()) {
+      sb.append('[').append(h.service()).append("] ");
+    }
+    boolean reached = h.kind().equals(HopKind.REACHED.label());
+    if (!reached) {
+      sb.append(h.kind()).append(' ');
+    }
+    sb.append(h.segment()).append("  ").append(Format.offset(h.offsetNanos()));
+    if (!h.thread().isEmpty()) {
+      sb.append("  on ").append(h.thread());
+    }
+    if (!h.detail().isEmpty()) {
+      sb.append("  (").append(h.detail()).append(')');
+    }
+    if (h.stopsWork()) {
+      sb.append("  ■ work stopped");
+    }
+    return h.woken().isEmpty()
+        ? sb.toString()
+        : sb.append("  woke ").append(String.join(", ", h.woken())).toString();
   }
 
   /** For each hop, the indexes of the hops it reached. Bad parent indexes count as roots. */
@@ -383,6 +457,10 @@ public final class Render {
       sb.append(",\"cause\":\"").append(Format.json(c.cause())).append('"');
       sb.append(",\"descendants\":").append(c.descendants());
       sb.append(",\"durationNanos\":").append(c.durationNanos());
+      sb.append(",\"service\":\"").append(Format.json(c.service())).append('"');
+      sb.append(",\"request\":\"").append(Format.json(c.request())).append('"');
+      sb.append(",\"routine\":").append(c.routine());
+      sb.append(",\"workStoppedNanos\":").append(c.workStoppedNanos());
       sb.append(",\"hops\":[");
       for (int j = 0; j < c.hops().size(); j++) {
         Hop h = c.hops().get(j);
@@ -394,6 +472,10 @@ public final class Render {
         sb.append(",\"offsetNanos\":").append(h.offsetNanos());
         sb.append(",\"woken\":");
         jsonStrings(sb, h.woken());
+        sb.append(",\"kind\":\"").append(Format.json(h.kind())).append('"');
+        sb.append(",\"service\":\"").append(Format.json(h.service())).append('"');
+        sb.append(",\"thread\":\"").append(Format.json(h.thread())).append('"');
+        sb.append(",\"detail\":\"").append(Format.json(h.detail())).append('"');
         sb.append('}');
       }
       sb.append("]}");

@@ -145,14 +145,16 @@ class BrowserTest {
       assertEquals(expected, visible(driver));
       WebElement origin = driver.findElement(By.cssSelector(".chain.cancelled h3.origin"));
       assertTrue(
-          origin.getText().contains("by main at dev.ctx4j.observe.BrowserTest.scene("),
+          origin.getText().contains(" at BrowserTest.scene(BrowserTest.java:")
+              && origin.getText().contains(" by main · "),
           origin.getText());
       assertTrue(origin.getText().contains("client closed the connection"), origin.getText());
       assertTrue(
           driver
-              .findElement(By.cssSelector(".chain.cancelled svg"))
+              .findElement(By.cssSelector(".chain.cancelled svg.lanes"))
               .getText()
-              .contains("woke report-fetch"));
+              .contains("woke report-fetch"),
+          "the lane picture names the woken thread");
       assertTrue(driver.findElements(By.cssSelector(".chain.deadline")).size() == 1);
       Files.write(target.resolve("see-the-chain.png"), driver.getScreenshotAs(OutputType.BYTES));
       WebElement firstRequest =

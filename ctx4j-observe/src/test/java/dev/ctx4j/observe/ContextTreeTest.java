@@ -46,7 +46,8 @@ class ContextTreeTest {
     Context user = call.withValue(USER, "alice");
     Thread waiter = Thread.ofPlatform().name("parked-worker").start(() -> awaitQuietly(call));
     try {
-      Lines.awaitTrue("worker parked", () -> !Tracing.waitersOf(call).isEmpty(), 10);
+      Lines.awaitTrue(
+          "worker parked", () -> !dev.ctx4j.internal.Trace.waitersOf(call).isEmpty(), 10);
       Node req = only(ContextTree.liveSince(mark));
       assertEquals("withCancel", req.segment());
       assertEquals(State.LIVE, req.state());
@@ -72,7 +73,8 @@ class ContextTreeTest {
     CancellableContext inner = call.withValue(USER, "bob").withCancel();
     CancellableContext sibling = request.withCancel();
     Thread waiter = Thread.ofPlatform().name("woken-worker").start(() -> awaitQuietly(inner));
-    Lines.awaitTrue("worker parked", () -> !Tracing.waitersOf(inner).isEmpty(), 10);
+    Lines.awaitTrue(
+        "worker parked", () -> !dev.ctx4j.internal.Trace.waitersOf(inner).isEmpty(), 10);
     int line = Lines.here() + 1;
     request.cancel(new IllegalStateException("client hung up"));
     waiter.join();

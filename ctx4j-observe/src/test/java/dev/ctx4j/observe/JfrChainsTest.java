@@ -36,13 +36,15 @@ class JfrChainsTest {
     int line;
     try (Recording r = new Recording()) {
       r.enable("ctx4j.Cancel");
+      r.enable("ctx4j.Hop");
       r.start();
       root = Context.background().withCancel();
       CancellableContext child = root.withTimeout(Duration.ofHours(1));
       Thread t = Thread.ofPlatform().name("jfr-worker").start(() -> awaitQuietly(child));
-      Lines.awaitTrue("worker parked", () -> !Tracing.waitersOf(child).isEmpty(), 10);
+      Lines.awaitTrue(
+          "worker parked", () -> !dev.ctx4j.internal.Trace.waitersOf(child).isEmpty(), 10);
       line = Lines.here() + 1;
-      root.cancel();
+      root.cancel(new IllegalStateException("stop"));
       t.join();
       r.stop();
       r.dump(file);
@@ -53,7 +55,7 @@ class JfrChainsTest {
     assertEquals(root.toString(), c.origin());
     assertTrue(c.site().endsWith("JfrChainsTest.java:" + line + ")"), c.site());
     assertEquals(State.CANCELLED, c.state());
-    assertEquals("ContextCancelledException", c.cause());
+    assertEquals("java.lang.IllegalStateException: stop", c.cause());
     assertEquals(1, c.descendants());
     assertEquals(2, c.hops().size());
     assertEquals("withTimeout(1h0m0s)", c.hops().get(1).segment());
@@ -68,6 +70,7 @@ class JfrChainsTest {
     assertEquals(live.durationNanos(), c.durationNanos());
     String text = Render.chainsText(chains);
     assertTrue(text.contains("└── withTimeout(1h0m0s)  +"), text);
+    assertTrue(text.contains("IllegalStateException: stop · "), text);
     assertTrue(text.contains("woke jfr-worker"), text);
   }
 
@@ -117,5 +120,45 @@ class JfrChainsTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  @Test
+  void read_twoRecordings_chainOfTheCalleeJoinsTheCallersAbort() throws Exception {
+    Path up = dir.resolve("up.jfr");
+    Path down = dir.resolve("down.jfr");
+    CancellableContext caller =
+        Context.background().withValue(ContextTree.SERVICE, "up").withCancel();
+    CancellableContext callee =
+        Context.background().withValue(ContextTree.SERVICE, "down").withCancel();
+    String ref = dev.ctx4j.internal.Trace.sent(caller, "GET /work");
+    dev.ctx4j.internal.Trace.received(callee, ref, "GET /work");
+    try (Recording r = new Recording()) {
+      r.enable("ctx4j.Cancel");
+      r.enable("ctx4j.Hop");
+      r.start();
+      caller.cancel(new IllegalStateException("caller gave up"));
+      dev.ctx4j.internal.Trace.stopped(
+          caller, dev.ctx4j.internal.HopKind.EXCHANGE_ABORTED, "", "GET /work");
+      r.stop();
+      r.dump(up);
+    }
+    try (Recording r = new Recording()) {
+      r.enable("ctx4j.Cancel");
+      r.enable("ctx4j.Hop");
+      r.start();
+      callee.cancel(new IllegalStateException("the caller left"));
+      r.stop();
+      r.dump(down);
+    }
+    assertEquals(2, JfrChains.read(up).size() + JfrChains.read(down).size(), "one in each");
+    List<Chain> merged = JfrChains.read(List.of(down, up), false);
+    assertEquals(1, merged.size(), "the callee's chain joins the caller's");
+    Chain c = merged.get(0);
+    assertEquals(List.of("up", "down"), c.services());
+    assertEquals("exchange aborted", c.hops().get(1).kind());
+    assertEquals("cancelled", c.hops().get(2).kind());
+    assertEquals("down", c.hops().get(2).service());
+    assertEquals(1, c.hops().get(2).parent(), "joined under the aborted exchange");
+    assertTrue(c.hops().get(2).offsetNanos() >= c.hops().get(0).offsetNanos());
   }
 }

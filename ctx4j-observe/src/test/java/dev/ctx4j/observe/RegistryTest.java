@@ -72,7 +72,7 @@ class RegistryTest {
               .filter(e -> LeakDetector.isUnder(e.getKey(), root))
               .count();
       assertEquals(20_000, under, "and found through their parents");
-      assertTrue(Tracing.attachment(root) instanceof Registry.Stamp);
+      assertTrue(dev.ctx4j.internal.Trace.attachment(root) instanceof Registry.Stamp);
       try (CancellableContext top = Context.background().withCancel()) {
         assertTrue(
             Registry.INSTANCE.live().stream().anyMatch(e -> e.getKey() == top),
@@ -90,16 +90,19 @@ class RegistryTest {
       var detachedChild = root.withoutCancel().withCancel(); // registers nowhere
       var grandchild = a.withCancel(); // registered with a, not root
       ended.cancel();
-      assertEquals(List.of(b, a), Tracing.linkedChildrenOf(root));
-      assertEquals(List.of(grandchild), Tracing.linkedChildrenOf(a));
+      assertEquals(List.of(b, a), dev.ctx4j.internal.Trace.linkedChildrenOf(root));
+      assertEquals(List.of(grandchild), dev.ctx4j.internal.Trace.linkedChildrenOf(a));
       assertEquals(
-          List.of(), Tracing.linkedChildrenOf(root.withValue(LeakDetectorTest.LeakKey.K, 2)));
-      assertEquals(List.of(), Tracing.linkedChildrenOf(ended));
-      assertEquals(null, Tracing.attachment(Context.background()));
-      assertTrue(Tracing.attachment(detachedChild) instanceof Registry.Stamp);
-      var n = assertThrows(NullPointerException.class, () -> Tracing.linkedChildrenOf(null));
+          List.of(),
+          dev.ctx4j.internal.Trace.linkedChildrenOf(root.withValue(LeakDetectorTest.LeakKey.K, 2)));
+      assertEquals(List.of(), dev.ctx4j.internal.Trace.linkedChildrenOf(ended));
+      assertEquals(null, dev.ctx4j.internal.Trace.attachment(Context.background()));
+      assertTrue(dev.ctx4j.internal.Trace.attachment(detachedChild) instanceof Registry.Stamp);
+      var n =
+          assertThrows(
+              NullPointerException.class, () -> dev.ctx4j.internal.Trace.linkedChildrenOf(null));
       assertTrue(n.getMessage().contains("ctx"));
-      n = assertThrows(NullPointerException.class, () -> Tracing.attachment(null));
+      n = assertThrows(NullPointerException.class, () -> dev.ctx4j.internal.Trace.attachment(null));
       assertTrue(n.getMessage().contains("ctx"));
       detachedChild.cancel();
     }
@@ -114,7 +117,7 @@ class RegistryTest {
       Map<Long, List<Registry.Stamp>> byTick = new java.util.HashMap<>();
       // Several ticks (the first may have given its sample to root), many contexts per tick.
       for (int i = 0; i < 20_000 || (byTick.size() < 5 && i < 5_000_000); i++) {
-        Registry.Stamp s = (Registry.Stamp) Tracing.attachment(root.withCancel());
+        Registry.Stamp s = (Registry.Stamp) dev.ctx4j.internal.Trace.attachment(root.withCancel());
         byTick.computeIfAbsent(s.seq, k -> new ArrayList<>()).add(s);
       }
       assertTrue(byTick.size() >= 5, "contexts over " + byTick.size() + " ticks");
@@ -170,7 +173,7 @@ class RegistryTest {
     try {
       long mark = ContextTree.mark();
       CancellableContext child = untraced.withCancel();
-      assertEquals(null, Tracing.attachment(untraced));
+      assertEquals(null, dev.ctx4j.internal.Trace.attachment(untraced));
       List<Map.Entry<Context, Registry.Stamp>> live = liveSince(mark);
       assertEquals(1, live.size());
       assertTrue(live.get(0).getKey() == child);
@@ -230,7 +233,7 @@ class RegistryTest {
               new java.util.IdentityHashMap<>();
           Map<Long, Integer> ownByTick = new java.util.HashMap<>();
           for (CancellableContext c : tops) {
-            Registry.Stamp s = (Registry.Stamp) Tracing.attachment(c);
+            Registry.Stamp s = (Registry.Stamp) dev.ctx4j.internal.Trace.attachment(c);
             if (s instanceof Registry.Group g) {
               if (members.merge(g, 1, Integer::sum) == 1) {
                 groupsByTick.computeIfAbsent(g.seq, k -> new ArrayList<>()).add(g);
@@ -292,14 +295,16 @@ class RegistryTest {
     static GroupTrial make() {
       GroupTrial t = new GroupTrial();
       t.kept = Context.background().withCancel();
-      while (!(Tracing.attachment(t.kept) instanceof Registry.Group g && g.tops[0] == t.kept)) {
+      while (!(dev.ctx4j.internal.Trace.attachment(t.kept) instanceof Registry.Group g
+          && g.tops[0] == t.kept)) {
         t.kept = Context.background().withCancel(); // until one opens a fresh group
       }
-      Object group = Tracing.attachment(t.kept);
+      Object group = dev.ctx4j.internal.Trace.attachment(t.kept);
       t.capacity = ((Registry.Group) group).tops.length;
       for (int i = 0; i < 3 * Registry.MAX_GROUP; i++) {
         CancellableContext c = Context.background().withCancel(); // dropped, not cancelled
-        (Tracing.attachment(c) == group ? t.siblings : t.others).add(new WeakReference<>(c));
+        (dev.ctx4j.internal.Trace.attachment(c) == group ? t.siblings : t.others)
+            .add(new WeakReference<>(c));
       }
       if (t.siblings.size() == t.capacity - 1) {
         return t;
@@ -390,7 +395,7 @@ class RegistryTest {
           b.join();
           assertEquals(2 * n, made.size());
           for (Map.Entry<Long, CancellableContext> e : made) {
-            if (Tracing.attachment(e.getValue()) instanceof Registry.Group g) {
+            if (dev.ctx4j.internal.Trace.attachment(e.getValue()) instanceof Registry.Group g) {
               assertEquals((long) e.getKey(), g.owner, "a group is filled by its owner only");
               assertTrue(java.util.Arrays.asList(g.tops).contains(e.getValue()), "and holds it");
             }

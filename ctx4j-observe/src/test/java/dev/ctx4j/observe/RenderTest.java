@@ -25,12 +25,12 @@ class RenderTest {
         (4 live)
 
         chains, most recent first:
-        #7 cancelled at Context.background.withCancel by main at com.example.Server.handle(Server.java:57): java.io.IOException: client hung up, 3 descendants in 15.3µs
+        #7 IOException: client hung up · Context.background.withCancel at com.example.Server.handle(Server.java:57) by main · 4 hops in 15.3µs
           withCancel  +0ns
           ├── withTimeout(1.5s)  +4.2µs  woke worker-1
           │   └── withCancel  +9.8µs  woke worker-2, worker-3
           └── withCancel  +12.1µs
-        #6 deadline exceeded at Context.background.withTimeout(250ms) by ctx4j-timer: DeadlineExceededException, 0 descendants in 900ns
+        #6 deadline exceeded · Context.background.withTimeout(250ms) by ctx4j-timer · 1 hop in 900ns
           withTimeout(250ms)  +0ns  woke db-1
         """,
         Render.text(known));
@@ -50,7 +50,7 @@ class RenderTest {
           n2 --> n4
           n3["withValue(traceId)<br/>live"]
           n1 --> n3
-          subgraph chain7["#7 cancelled at Context.background.withCancel by main at com.example.Server.handle(Server.java:57): java.io.IOException: client hung up, 3 descendants in 15.3µs"]
+          subgraph chain7["#7 IOException: client hung up · Context.background.withCancel at com.example.Server.handle(Server.java:57) by main · 4 hops in 15.3µs"]
             c7h0["withCancel<br/>+0ns"]
             c7h1["withTimeout(1.5s)<br/>+4.2µs"]
             c7h0 --> c7h1
@@ -65,7 +65,7 @@ class RenderTest {
             c7h3["withCancel<br/>+12.1µs"]
             c7h0 --> c7h3
           end
-          subgraph chain6["#6 deadline exceeded at Context.background.withTimeout(250ms) by ctx4j-timer: DeadlineExceededException, 0 descendants in 900ns"]
+          subgraph chain6["#6 deadline exceeded · Context.background.withTimeout(250ms) by ctx4j-timer · 1 hop in 900ns"]
             c6h0["withTimeout(250ms)<br/>+0ns"]
             c6h0t0(["db-1"])
             c6h0 -. woke .-> c6h0t0
@@ -106,7 +106,7 @@ class RenderTest {
           n3 [label="withValue(traceId)\\nlive", fillcolor="#e8f5e9"];
           n1 -> n3;
           subgraph cluster_chain7 {
-            label="#7 cancelled at Context.background.withCancel by main at com.example.Server.handle(Server.java:57): java.io.IOException: client hung up, 3 descendants in 15.3µs";
+            label="#7 IOException: client hung up · Context.background.withCancel at com.example.Server.handle(Server.java:57) by main · 4 hops in 15.3µs";
             c7h0 [label="withCancel\\n+0ns", fillcolor="#ffebee"];
             c7h1 [label="withTimeout(1.5s)\\n+4.2µs", fillcolor="#ffebee"];
             c7h0 -> c7h1;
@@ -122,7 +122,7 @@ class RenderTest {
             c7h0 -> c7h3;
           }
           subgraph cluster_chain6 {
-            label="#6 deadline exceeded at Context.background.withTimeout(250ms) by ctx4j-timer: DeadlineExceededException, 0 descendants in 900ns";
+            label="#6 deadline exceeded · Context.background.withTimeout(250ms) by ctx4j-timer · 1 hop in 900ns";
             c6h0 [label="withTimeout(250ms)\\n+0ns", fillcolor="#fff3e0"];
             c6h0t0 [shape=ellipse, label="db-1", fillcolor="#e3f2fd"];
             c6h0 -> c6h0t0 [style=dashed, label="woke"];
@@ -141,7 +141,7 @@ class RenderTest {
   void json_knownTree_exactObject() {
     assertEquals(
         """
-        {"takenAt":"2026-01-02T03:04:05Z","live":4,"omitted":0,"roots":[{"id":0,"segment":"Context.background","state":"LIVE","remainingNanos":null,"waiters":[],"site":"","ageNanos":0,"children":[{"id":1,"segment":"withCancel","state":"LIVE","remainingNanos":null,"waiters":[],"site":"com.example.Server.handle(Server.java:42)","ageNanos":2000000000,"children":[{"id":2,"segment":"withTimeout(1.5s)","state":"LIVE","remainingNanos":1200000000,"waiters":["worker-1"],"site":"com.example.Server.call(Server.java:51)","ageNanos":300000000,"children":[{"id":4,"segment":"withValue(user)=alice","state":"LIVE","remainingNanos":1200000000,"waiters":[],"site":"","ageNanos":5000000,"children":[]}]},{"id":3,"segment":"withValue(traceId)","state":"LIVE","remainingNanos":null,"waiters":[],"site":"","ageNanos":7000000,"children":[]}]}]}],"chains":[{"id":7,"origin":"Context.background.withCancel","thread":"main","site":"com.example.Server.handle(Server.java:57)","startedAt":"2026-01-02T03:04:05Z","state":"CANCELLED","cause":"java.io.IOException: client hung up","descendants":3,"durationNanos":15300,"hops":[{"parent":-1,"segment":"withCancel","offsetNanos":0,"woken":[]},{"parent":0,"segment":"withTimeout(1.5s)","offsetNanos":4200,"woken":["worker-1"]},{"parent":1,"segment":"withCancel","offsetNanos":9800,"woken":["worker-2","worker-3"]},{"parent":0,"segment":"withCancel","offsetNanos":12050,"woken":[]}]},{"id":6,"origin":"Context.background.withTimeout(250ms)","thread":"ctx4j-timer","site":"","startedAt":"2026-01-02T03:04:05Z","state":"DEADLINE_EXCEEDED","cause":"DeadlineExceededException","descendants":0,"durationNanos":900,"hops":[{"parent":-1,"segment":"withTimeout(250ms)","offsetNanos":0,"woken":["db-1"]}]}]}
+        {"takenAt":"2026-01-02T03:04:05Z","live":4,"omitted":0,"roots":[{"id":0,"segment":"Context.background","state":"LIVE","remainingNanos":null,"waiters":[],"site":"","ageNanos":0,"children":[{"id":1,"segment":"withCancel","state":"LIVE","remainingNanos":null,"waiters":[],"site":"com.example.Server.handle(Server.java:42)","ageNanos":2000000000,"children":[{"id":2,"segment":"withTimeout(1.5s)","state":"LIVE","remainingNanos":1200000000,"waiters":["worker-1"],"site":"com.example.Server.call(Server.java:51)","ageNanos":300000000,"children":[{"id":4,"segment":"withValue(user)=alice","state":"LIVE","remainingNanos":1200000000,"waiters":[],"site":"","ageNanos":5000000,"children":[]}]},{"id":3,"segment":"withValue(traceId)","state":"LIVE","remainingNanos":null,"waiters":[],"site":"","ageNanos":7000000,"children":[]}]}]}],"chains":[{"id":7,"origin":"Context.background.withCancel","thread":"main","site":"com.example.Server.handle(Server.java:57)","startedAt":"2026-01-02T03:04:05Z","state":"CANCELLED","cause":"java.io.IOException: client hung up","descendants":3,"durationNanos":15300,"service":"","request":"","routine":false,"workStoppedNanos":-1,"hops":[{"parent":-1,"segment":"withCancel","offsetNanos":0,"woken":[],"kind":"context ended","service":"","thread":"","detail":""},{"parent":0,"segment":"withTimeout(1.5s)","offsetNanos":4200,"woken":["worker-1"],"kind":"context ended","service":"","thread":"","detail":""},{"parent":1,"segment":"withCancel","offsetNanos":9800,"woken":["worker-2","worker-3"],"kind":"context ended","service":"","thread":"","detail":""},{"parent":0,"segment":"withCancel","offsetNanos":12050,"woken":[],"kind":"context ended","service":"","thread":"","detail":""}]},{"id":6,"origin":"Context.background.withTimeout(250ms)","thread":"ctx4j-timer","site":"","startedAt":"2026-01-02T03:04:05Z","state":"DEADLINE_EXCEEDED","cause":"DeadlineExceededException","descendants":0,"durationNanos":900,"service":"","request":"","routine":false,"workStoppedNanos":-1,"hops":[{"parent":-1,"segment":"withTimeout(250ms)","offsetNanos":0,"woken":["db-1"],"kind":"context ended","service":"","thread":"","detail":""}]}]}
         """
             .strip(),
         Render.json(known));
@@ -173,7 +173,7 @@ class RenderTest {
     assertFalse(html.contains("href="), "no external stylesheet or link");
     assertFalse(
         html.contains("http://") && html.replace("http://www.w3.org/", "").contains("http://"));
-    assertTrue(html.contains("#7 cancelled at Context.background.withCancel by main"));
+    assertTrue(html.contains("#7 IOException: client hung up · Context.background.withCancel"));
     assertTrue(html.contains("woke worker-2"));
     assertTrue(html.contains("g.cancelled rect.box"));
     assertTrue(html.contains("class=\"chain deadline\" id=\"chain-6\""));

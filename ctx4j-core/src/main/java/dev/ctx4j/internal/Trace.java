@@ -1,0 +1,206 @@
+package dev.ctx4j.internal;
+
+import dev.ctx4j.CancellableContext;
+import dev.ctx4j.Context;
+import dev.ctx4j.Key;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The one door between core and the modules that observe it (ctx4j-observe, and the integrations
+ * that report the steps that stop work). Not public API: module {@code dev.ctx4j.core} exports this
+ * package only to those modules, and nothing here is promised to stay.
+ *
+ * <p>Everything here does nothing (and costs one read) while tracing is off ({@link
+ * dev.ctx4j.Tracing#isOn()}).
+ */
+public final class Trace {
+  /**
+   * The service a context belongs to, as the chain pictures label it: bound on the root a server's
+   * request contexts hang from. Without it a chain is labelled with {@code -Dctx4j.service}.
+   */
+  public static final Key<String> SERVICE = Key.named("ctx4j.service");
+
+  /** The lane of a database hop. */
+  public static final String DATABASE = "database";
+
+  /** What core implements for this door; bound once, by core's {@code Tracing}. */
+  public interface Core {
+    Object install(TraceSink sink);
+
+    Optional<Context> parentOf(Context ctx);
+
+    String segmentOf(Context ctx);
+
+    Optional<Key<?>> keyOf(Context ctx);
+
+    boolean isCancellable(Context ctx);
+
+    Object attachment(Context ctx);
+
+    List<CancellableContext> linkedChildrenOf(Context ctx);
+
+    List<String> waitersOf(Context ctx);
+
+    StackTraceElement callerSite();
+
+    String ref(Context ctx);
+
+    String sent(Context ctx, String request);
+
+    void received(Context ctx, String remoteParent, String request);
+
+    void stopped(Context ctx, HopKind kind, String lane, String detail);
+
+    String processTag();
+  }
+
+  private static volatile Core core;
+
+  static {
+    try {
+      Class.forName("dev.ctx4j.Tracing", true, Trace.class.getClassLoader()); // binds core
+    } catch (ClassNotFoundException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private Trace() {}
+
+  /**
+   * Called once by core.
+   *
+   * @throws IllegalStateException on a second call
+   */
+  public static synchronized void bind(Core c) {
+    if (core != null) {
+      throw new IllegalStateException("already bound");
+    }
+    core = Objects.requireNonNull(c, "c");
+  }
+
+  /** Replaces the sink (null for none); returns the previous one. */
+  public static TraceSink install(TraceSink sink) {
+    return (TraceSink) core.install(sink);
+  }
+
+  /** The context {@code ctx} was derived from; empty for the roots. */
+  public static Optional<Context> parentOf(Context ctx) {
+    return core.parentOf(ctx);
+  }
+
+  /** The last segment of {@code ctx.toString()}, e.g. {@code withTimeout(1.5s)}; null for none. */
+  public static String segmentOf(Context ctx) {
+    return core.segmentOf(ctx);
+  }
+
+  /** The key of a {@code withValue} context, else empty. Never the value. */
+  public static Optional<Key<?>> keyOf(Context ctx) {
+    return core.keyOf(ctx);
+  }
+
+  /** True if {@code ctx} can be cancelled itself (withCancel, withTimeout, withDeadline). */
+  public static boolean isCancellable(Context ctx) {
+    return core.isCancellable(ctx);
+  }
+
+  /**
+   * What the sink returned when {@code ctx} was created with tracing on, or null (not cancellable,
+   * created while tracing was off, or the sink returned null).
+   */
+  public static Object attachment(Context ctx) {
+    return core.attachment(ctx);
+  }
+
+  /**
+   * The live cancellable contexts registered with {@code ctx}, newest first; empty if it is not
+   * cancellable or is done. A moment's copy.
+   */
+  public static List<CancellableContext> linkedChildrenOf(Context ctx) {
+    return core.linkedChildrenOf(ctx);
+  }
+
+  /** Names of the threads parked in {@code await}, {@code sleep} or {@code get} on this scope. */
+  public static List<String> waitersOf(Context ctx) {
+    return core.waitersOf(ctx);
+  }
+
+  /**
+   * The first stack frame of the user's code below the sink: the code that derived the context.
+   * Meant for {@link TraceSink#created}.
+   */
+  public static StackTraceElement callerSite() {
+    return core.callerSite();
+  }
+
+  /**
+   * A short name of the scope of {@code ctx} (its nearest cancellable context) unique within this
+   * process for as long as it lives ({@code <process tag>.<hex>}); null if no ancestor can end.
+   */
+  public static String ref(Context ctx) {
+    return core.ref(ctx);
+  }
+
+  /**
+   * A request {@code request} (e.g. {@code GET /order}) leaves this service in {@code ctx}: returns
+   * the ref to carry in the request, or null while tracing is off (send nothing then).
+   */
+  public static String sent(Context ctx, String request) {
+    return core.sent(ctx, request);
+  }
+
+  /**
+   * {@code ctx}, a cancellable context created for an incoming request, came from the context
+   * {@code remoteParent} names in another service (a value read from a header: shown, never
+   * trusted). Does nothing while tracing is off or for a context created while it was off.
+   */
+  public static void received(Context ctx, String remoteParent, String request) {
+    core.received(ctx, remoteParent, request);
+  }
+
+  /**
+   * A step that stops work, caused by the end of {@code ctx}, happened on the calling thread: a hop
+   * of the chain that ended {@code ctx}'s scope. Does nothing while tracing is off, while the scope
+   * is live, or if the chain that ended it was not traced.
+   *
+   * @param lane empty for the chain's service, {@link #DATABASE} for a query
+   */
+  public static void stopped(Context ctx, HopKind kind, String lane, String detail) {
+    core.stopped(ctx, kind, lane, detail);
+  }
+
+  /** The longest ref {@link #validRef} accepts. */
+  public static final int MAX_REF_LENGTH = 64;
+
+  private static final java.util.regex.Pattern REF =
+      java.util.regex.Pattern.compile("[0-9a-z]{1,13}-[0-9a-z]{1,4}\\.[0-9a-f]{1,8}");
+
+  /**
+   * {@code value} if it has the form of a {@link #ref} ({@code <process tag>.<hex>}: 1 to 13
+   * lower-case base-36 characters, a dash, 1 to 4 more, a dot, 1 to 8 lower-case hex digits; at
+   * most {@value #MAX_REF_LENGTH} characters), else null. For values read from other processes.
+   */
+  public static String validRef(String value) {
+    return value != null && value.length() <= MAX_REF_LENGTH && REF.matcher(value).matches()
+        ? value
+        : null;
+  }
+
+  /** This process's tag: the prefix of every {@link #ref} made here. */
+  public static String processTag() {
+    return core.processTag();
+  }
+
+  /**
+   * A thread's name as chains show it: never blank; a virtual thread is marked as such, with its
+   * id.
+   */
+  public static String threadName(Thread t) {
+    String name = t.getName();
+    if (t.isVirtual()) {
+      return name.isBlank() ? "virtual#" + t.threadId() : name + " (virtual#" + t.threadId() + ")";
+    }
+    return name.isBlank() ? "thread#" + t.threadId() : name;
+  }
+}

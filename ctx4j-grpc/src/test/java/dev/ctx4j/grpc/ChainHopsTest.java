@@ -1,0 +1,90 @@
+package dev.ctx4j.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ctx4j.CancellableContext;
+import dev.ctx4j.Context;
+import dev.ctx4j.grpc.InterceptorsTest.Seen;
+import dev.ctx4j.grpc.Wire.Endpoint;
+import dev.ctx4j.grpc.Wire.Transport;
+import dev.ctx4j.internal.HopKind;
+import dev.ctx4j.internal.Trace;
+import dev.ctx4j.internal.TraceSink;
+import io.grpc.CallOptions;
+import io.grpc.Metadata;
+import io.grpc.stub.ClientCalls;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * gRPC steps of a chain: the client's cancel is a "stream reset sent" hop of the caller's chain,
+ * the server's call context records the caller's ref (from {@code ctx4j-parent}) and its end is a
+ * "stream reset received" hop.
+ */
+class ChainHopsTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void clientCancels_resetSentAtTheCaller_resetReceivedAtTheServer_joinedByRef(Transport transport)
+      throws Exception {
+    Seen server = new Seen();
+    try (ChainCapture capture = new ChainCapture();
+        Endpoint end =
+            Endpoint.start(
+                transport,
+                Context.background(),
+                Wire.service(req -> server.blockUntilDone(), null));
+        CancellableContext a = Context.background().withCancel()) {
+      Thread caller =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      a.call(
+                          () ->
+                              ClientCalls.blockingUnaryCall(
+                                  end.channel, Wire.UNARY, CallOptions.DEFAULT, "a"));
+                    } catch (Exception expected) {
+                      // cancelled, as the test wants
+                    }
+                  });
+      assertTrue(server.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS), "server entered");
+      a.cancel(new IllegalStateException("caller gave up"));
+      caller.join();
+      TraceSink.Hop sent = capture.await(HopKind.STREAM_RESET_SENT);
+      assertEquals(Trace.ref(a), sent.ref());
+      assertTrue(sent.detail().endsWith(Wire.UNARY.getBareMethodName()), sent.detail());
+      TraceSink.Hop received = capture.await(HopKind.STREAM_RESET_RECEIVED);
+      assertEquals("CANCELLED", received.detail());
+      assertEquals(sent.ref(), received.remoteParent(), "the server's call names the caller");
+      assertInstanceOf(CallCancelledException.class, server.context().cause());
+    }
+  }
+
+  @Test
+  void received_malformedOrRepeatedParent_ignored() {
+    try (ChainCapture capture = new ChainCapture()) {
+      for (String[] values :
+          new String[][] {{"not a ref"}, {"a".repeat(100)}, {"a-b.1", "a-b.2"}, {"a-b.1"}}) {
+        CancellableContext ctx = Context.background().withCancel();
+        Metadata headers = new Metadata();
+        for (String v : values) {
+          headers.put(ChainHops.PARENT, v);
+        }
+        ChainHops.received(ctx, headers, "svc/M");
+        ctx.cancel(new IllegalStateException("x"));
+      }
+      assertEquals(4, capture.starts.size());
+      for (int i = 0; i < 3; i++) {
+        assertEquals(null, capture.starts.get(i).remoteParent(), "ignored: value " + i);
+      }
+      assertEquals("a-b.1", capture.starts.get(3).remoteParent());
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.ctx4j.http;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ctx4j.Context;
+import dev.ctx4j.internal.HopKind;
+import dev.ctx4j.internal.Trace;
+import dev.ctx4j.internal.TraceSink;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.eclipse.jetty.io.Content;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code Ctx4j-Parent} header end to end on real Jetty servers: a request context records the
+ * context of the calling service it came from, the aborted exchange is a hop of the caller's chain
+ * with the same ref, and malformed or hostile values are ignored while the request is served.
+ */
+class ChainPropagationTest {
+  private final HttpClient plain = HttpClient.newHttpClient();
+
+  @Test
+  void upstreamHangsUp_downstreamChainNamesTheAbortedExchangeAsItsRemoteParent() throws Exception {
+    CountDownLatch downstreamEntered = new CountDownLatch(1);
+    ContextHttpClient http =
+        ContextHttpClient.builder(
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build())
+            .build();
+    try (ChainCapture capture = new ChainCapture();
+        TestServer down =
+            TestServer.start(
+                (req, res, cb) -> {
+                  downstreamEntered.countDown();
+                  Context.current().await(Duration.ofSeconds(30));
+                  cb.succeeded();
+                  return true;
+                },
+                b -> b.parent(Context.background().withValue(Trace.SERVICE, "down")));
+        TestServer up =
+            TestServer.start(
+                (req, res, cb) -> {
+                  http.send(
+                      Context.current(),
+                      HttpRequest.newBuilder(down.uri("/work")).build(),
+                      HttpResponse.BodyHandlers.ofString());
+                  cb.succeeded();
+                  return true;
+                },
+                b -> b.parent(Context.background().withValue(Trace.SERVICE, "up")));
+        Socket client = up.rawGet("/checkout")) {
+      assertTrue(downstreamEntered.await(10, SECONDS));
+      client.close(); // the client hangs up on "up"
+      TraceSink.Start upChain = capture.awaitStart("GET /checkout");
+      assertEquals("up", upChain.service());
+      assertInstanceOf(ClientDisconnectedException.class, upChain.cause());
+      TraceSink.Hop aborted = capture.await(HopKind.EXCHANGE_ABORTED);
+      assertEquals("GET /work", aborted.detail());
+      TraceSink.Start downChain = capture.awaitStart("GET /work");
+      assertEquals("down", downChain.service());
+      assertInstanceOf(ClientDisconnectedException.class, downChain.cause());
+      assertEquals(aborted.ref(), downChain.remoteParent(), "the downstream chain joins the abort");
+    }
+  }
+
+  @Test
+  void malformedOrHostileParentHeader_ignored_requestServed() throws Exception {
+    List<String> bad =
+        List.of(
+            "",
+            "x",
+            "UPPER-CASE.1f",
+            "abc-1.zz",
+            "abc-1.123456789",
+            "abc-1.1f;drop",
+            "a".repeat(ChainHeader.MAX_LENGTH + 1),
+            "abc-1.1f abc-1.2f");
+    try (ChainCapture capture = new ChainCapture();
+        TestServer server =
+            TestServer.start(
+                (req, res, cb) -> {
+                  Content.Sink.write(res, true, "ok", cb);
+                  return true;
+                })) {
+      for (String value : bad) {
+        HttpResponse<String> r =
+            plain.send(
+                HttpRequest.newBuilder(server.uri("/v")).header(ChainHeader.NAME, value).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), value);
+      }
+      HttpResponse<String> twice =
+          plain.send(
+              HttpRequest.newBuilder(server.uri("/twice"))
+                  .header(ChainHeader.NAME, "abc-1.1f")
+                  .header(ChainHeader.NAME, "abc-1.2f")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, twice.statusCode());
+      assertNull(capture.awaitStart("GET /twice").remoteParent(), "a repeated header is ignored");
+      long withParent = capture.starts.stream().filter(s -> s.request().equals("GET /v")).count();
+      assertEquals(bad.size(), withParent, "one request context per request");
+      for (TraceSink.Start s : capture.starts) {
+        assertNull(s.remoteParent(), "no malformed value is kept: " + s.remoteParent());
+      }
+      HttpResponse<String> good =
+          plain.send(
+              HttpRequest.newBuilder(server.uri("/good"))
+                  .header(ChainHeader.NAME, "1x3k-9f.5e2a1b7")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, good.statusCode());
+      assertEquals("1x3k-9f.5e2a1b7", capture.awaitStart("GET /good").remoteParent());
+    }
+  }
+
+  @Test
+  void parse_acceptsOnlyOneWellFormedValue() {
+    assertEquals("a-b.0", ChainHeader.parse(List.of("a-b.0")));
+    assertNull(ChainHeader.parse(List.of()));
+    assertNull(ChainHeader.parse(null));
+    assertNull(ChainHeader.parse(List.of("a-b.0", "a-b.0")));
+    assertNull(ChainHeader.parse(List.of("a-b.0\r\nX: y")));
+  }
+
+  @Test
+  void tracingOff_noHeaderSent() {
+    HttpRequest r = HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1/x")).build();
+    boolean wasOn = dev.ctx4j.Tracing.isOn();
+    dev.ctx4j.Tracing.off();
+    try {
+      HttpRequest out = ChainHeader.withParent(Context.background().withCancel(), r);
+      assertTrue(out.headers().firstValue(ChainHeader.NAME).isEmpty());
+    } finally {
+      if (wasOn) {
+        dev.ctx4j.Tracing.on();
+      }
+    }
+  }
+}
