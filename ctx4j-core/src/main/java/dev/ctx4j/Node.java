@@ -329,7 +329,7 @@ abstract sealed class Node extends Link implements Context
         interrupter.finish(); // the cancel may have taken it too: it must not interrupt us now
         throw doneState().fresh();
       }
-      interrupter.interrupt(); // here, now; a late copy from the cancel's walk finds it fired
+      interrupter.interrupt(s); // here, now; a late copy from the cancel's walk finds it fired
     }
     try {
       return CurrentContext.call(bindable(), task);

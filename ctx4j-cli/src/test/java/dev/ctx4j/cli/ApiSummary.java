@@ -123,7 +123,14 @@ final class ApiSummary {
       elements = processingEnv.getElementUtils();
       typeUtils = processingEnv.getTypeUtils();
       for (Element e : round.getRootElements()) {
-        if (e instanceof TypeElement t && t.getModifiers().contains(Modifier.PUBLIC)) {
+        if (e instanceof TypeElement t
+            && t.getModifiers().contains(Modifier.PUBLIC)
+            && !processingEnv
+                .getElementUtils()
+                .getPackageOf(t)
+                .getQualifiedName()
+                .toString()
+                .endsWith(".internal")) { // qualified exports to ctx4j's own modules: not API
           types.add(t);
         }
       }
