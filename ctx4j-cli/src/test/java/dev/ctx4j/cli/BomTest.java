@@ -25,7 +25,11 @@ class BomTest {
   /** Reactor modules the BOM does not list: the tools (built, never published) and itself. */
   private static final Set<String> UNLISTED =
       Set.of(
-          "ctx4j-bench", "ctx4j-cli", "ctx4j-bom", "ctx4j-spring-boot3-test", "examples/spring-boot");
+          "ctx4j-bench",
+          "ctx4j-cli",
+          "ctx4j-bom",
+          "ctx4j-spring-boot3-test",
+          "examples/spring-boot");
 
   private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
   private static final Pattern MANAGED =
