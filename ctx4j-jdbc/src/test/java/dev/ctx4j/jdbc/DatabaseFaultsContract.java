@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,8 +48,20 @@ abstract class DatabaseFaultsContract {
     db().requireReachable();
   }
 
+  /** The tags of this test's long queries: whatever happened, none may run on after it. */
+  private final List<String> tags = new ArrayList<>();
+
   private String tag(String what) {
-    return "ctx4j_fault_" + what + "_" + Long.toHexString(System.nanoTime());
+    String tag = "ctx4j_fault_" + what + "_" + Long.toHexString(System.nanoTime());
+    tags.add(tag);
+    return tag;
+  }
+
+  @AfterEach
+  void noQueryLeftRunning() throws SQLException {
+    for (String tag : tags) {
+      db().killSessionsRunning(tag); // a failed test may leave its hours-long scan behind
+    }
   }
 
   private HikariDataSource pool(DataSource raw, int size, String name) {
