@@ -35,7 +35,10 @@ final class ChainCapture implements TraceSink, AutoCloseable {
 
   @Override
   public void hop(Object chain, Hop hop) {
-    hops.add(hop);
+    synchronized (this) {
+      hops.add(hop);
+      notifyAll(); // wakes await()
+    }
   }
 
   @Override
@@ -44,15 +47,15 @@ final class ChainCapture implements TraceSink, AutoCloseable {
   /**
    * The first hop of {@code kind}, waiting up to ten seconds for it (hops come from other threads).
    */
-  Hop await(HopKind kind) throws InterruptedException {
+  synchronized Hop await(HopKind kind) throws InterruptedException {
     long end = System.nanoTime() + 10_000_000_000L;
-    while (System.nanoTime() < end) {
+    for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
       for (Hop h : hops) {
         if (h.kind() == kind) {
           return h;
         }
       }
-      Thread.sleep(5);
+      wait(Math.max(1, left / 1_000_000)); // hop() notifies
     }
     throw new AssertionError("no " + kind + " hop in " + hops);
   }
