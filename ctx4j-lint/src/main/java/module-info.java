@@ -4,6 +4,7 @@ module dev.ctx4j.lint {
   requires com.github.javaparser.core;
   requires com.github.javaparser.symbolsolver.core;
   requires info.picocli;
+  requires dev.ctx4j.observe;
 
   exports dev.ctx4j.lint;
 

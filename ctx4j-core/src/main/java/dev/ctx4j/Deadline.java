@@ -1,5 +1,6 @@
 package dev.ctx4j;
 
+import dev.ctx4j.internal.Durations;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -83,7 +84,7 @@ public final class Deadline implements Comparable<Deadline> {
   public String toString() {
     long left = remainingNanos();
     return left > 0
-        ? "Deadline[in " + GoDuration.format(left) + "]"
-        : "Deadline[" + GoDuration.format(-left) + " ago]";
+        ? "Deadline[in " + Durations.format(left) + "]"
+        : "Deadline[" + Durations.format(-left) + " ago]";
   }
 }

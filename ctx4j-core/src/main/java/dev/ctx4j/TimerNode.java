@@ -1,5 +1,6 @@
 package dev.ctx4j;
 
+import dev.ctx4j.internal.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -101,7 +102,7 @@ final class TimerNode extends CancelNode.Traced {
   @Override
   String segment() {
     if (requested instanceof Duration d) {
-      return "withTimeout(" + GoDuration.format(d) + ")";
+      return "withTimeout(" + Durations.format(d) + ")";
     }
     Instant at = (Instant) requested;
     String human;

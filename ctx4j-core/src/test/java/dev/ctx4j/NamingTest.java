@@ -3,6 +3,7 @@ package dev.ctx4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.ctx4j.internal.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -100,12 +101,12 @@ class NamingTest {
       {"-9223372036854775808", "-2562047h47m16.854775808s"},
     };
     assertEquals(
-        "2562047788015215h30m7s", GoDuration.format(Duration.ofSeconds(Long.MAX_VALUE)), "beyond");
+        "2562047788015215h30m7s", Durations.format(Duration.ofSeconds(Long.MAX_VALUE)), "beyond");
     assertEquals(
-        "-2562047788015215h30m7s", GoDuration.format(Duration.ofSeconds(Long.MIN_VALUE)), "beyond");
+        "-2562047788015215h30m7s", Durations.format(Duration.ofSeconds(Long.MIN_VALUE)), "beyond");
     for (String[] c : cases) {
-      assertEquals(c[1], GoDuration.format(Long.parseLong(c[0])), c[0]);
-      assertEquals(c[1], GoDuration.format(Duration.ofNanos(Long.parseLong(c[0]))), c[0]);
+      assertEquals(c[1], Durations.format(Long.parseLong(c[0])), c[0]);
+      assertEquals(c[1], Durations.format(Duration.ofNanos(Long.parseLong(c[0]))), c[0]);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.ctx4j.cli;
 import dev.ctx4j.cli.Demo.Outcome;
 import dev.ctx4j.observe.ContextTree.Chain;
 import dev.ctx4j.observe.ContextTree.Hop;
+import dev.ctx4j.observe.internal.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -84,24 +85,6 @@ final class DemoJson {
   }
 
   static String str(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      switch (ch) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (ch < 0x20) {
-            sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) ch));
-          } else {
-            sb.append(ch);
-          }
-        }
-      }
-    }
-    return sb.append('"').toString();
+    return Json.quote(s);
   }
 }

@@ -1,6 +1,7 @@
 package dev.ctx4j.lint;
 
 import com.github.javaparser.ast.expr.MethodCallExpr;
+import dev.ctx4j.observe.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -259,11 +260,11 @@ final class Graph {
       Node n = nodes.get(i);
       b.append(i == 0 ? "\n  " : ",\n  ")
           .append("{\"id\": ")
-          .append(Json.str(n.id()))
+          .append(Json.quote(n.id()))
           .append(", \"label\": ")
-          .append(Json.str(n.label()))
+          .append(Json.quote(n.label()))
           .append(", \"file\": ")
-          .append(Json.str(n.file()))
+          .append(Json.quote(n.file()))
           .append(", \"line\": ")
           .append(n.line())
           .append(", \"endLine\": ")
@@ -275,7 +276,7 @@ final class Graph {
           .append(", \"root\": ")
           .append(n.root())
           .append(", \"source\": ")
-          .append(Json.str(n.source()))
+          .append(Json.quote(n.source()))
           .append('}');
     }
     b.append("\n], \"edges\": [");
@@ -283,13 +284,13 @@ final class Graph {
       Edge e = edges.get(i);
       b.append(i == 0 ? "\n  " : ",\n  ")
           .append("{\"from\": ")
-          .append(Json.str(e.from()))
+          .append(Json.quote(e.from()))
           .append(", \"to\": ")
-          .append(Json.str(e.to()))
+          .append(Json.quote(e.to()))
           .append(", \"kind\": ")
-          .append(Json.str(e.kind()))
+          .append(Json.quote(e.kind()))
           .append(", \"label\": ")
-          .append(Json.str(e.label()))
+          .append(Json.quote(e.label()))
           .append(", \"red\": ")
           .append(e.red())
           .append('}');

@@ -1,5 +1,6 @@
 package dev.ctx4j.lint;
 
+import dev.ctx4j.observe.internal.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,17 +30,17 @@ final class Reports {
     for (int i = 0; i < findings.size(); i++) {
       Finding f = findings.get(i);
       StringBuilder b = new StringBuilder("    {");
-      b.append("\"check\": ").append(Json.str(f.check()));
-      b.append(", \"file\": ").append(Json.str(uri(f.file())));
+      b.append("\"check\": ").append(Json.quote(f.check()));
+      b.append(", \"file\": ").append(Json.quote(uri(f.file())));
       b.append(", \"line\": ").append(f.line());
       b.append(", \"column\": ").append(f.column());
-      b.append(", \"message\": ").append(Json.str(f.message()));
+      b.append(", \"message\": ").append(Json.quote(f.message()));
       if (f.related() != null) {
         Finding.Related r = f.related();
-        b.append(", \"related\": {\"file\": ").append(Json.str(uri(r.file())));
+        b.append(", \"related\": {\"file\": ").append(Json.quote(uri(r.file())));
         b.append(", \"line\": ").append(r.line());
         b.append(", \"column\": ").append(r.column());
-        b.append(", \"message\": ").append(Json.str(r.message())).append('}');
+        b.append(", \"message\": ").append(Json.quote(r.message())).append('}');
       }
       b.append('}').append(i + 1 < findings.size() ? "," : "");
       out.println(b);
@@ -51,7 +52,7 @@ final class Reports {
   /** SARIF 2.1.0 with every rule listed, as GitHub code scanning reads it. */
   static void sarif(List<Finding> findings, PrintWriter out) {
     out.println("{");
-    out.println("  \"$schema\": " + Json.str(SARIF_SCHEMA) + ",");
+    out.println("  \"$schema\": " + Json.quote(SARIF_SCHEMA) + ",");
     out.println("  \"version\": \"2.1.0\",");
     out.println("  \"runs\": [{");
     out.println("    \"tool\": {\"driver\": {");
@@ -64,20 +65,20 @@ final class Reports {
       String id = ids.get(i);
       out.println(
           "        {\"id\": "
-              + Json.str(id)
+              + Json.quote(id)
               + ", \"name\": "
-              + Json.str(ruleName(id))
+              + Json.quote(ruleName(id))
               + ", \"shortDescription\": {\"text\": "
-              + Json.str(Checks.summary(id))
+              + Json.quote(Checks.summary(id))
               + "}, \"fullDescription\": {\"text\": "
-              + Json.str(Checks.summary(id))
+              + Json.quote(Checks.summary(id))
               + "}, \"help\": {\"text\": "
-              + Json.str(
+              + Json.quote(
                   "Suppress with @SuppressWarnings(\"ctx4j:"
                       + id
                       + "\") on the enclosing declaration.")
               + "}, \"defaultConfiguration\": {\"level\": "
-              + Json.str(level(id))
+              + Json.quote(level(id))
               + "}}"
               + (i + 1 < ids.size() ? "," : ""));
     }
@@ -95,14 +96,14 @@ final class Reports {
 
   private static String result(Finding f) {
     StringBuilder b = new StringBuilder("{");
-    b.append("\"ruleId\": ").append(Json.str(f.check()));
+    b.append("\"ruleId\": ").append(Json.quote(f.check()));
     b.append(", \"ruleIndex\": ").append(Checks.IDS.indexOf(f.check()));
-    b.append(", \"level\": ").append(Json.str(level(f.check())));
+    b.append(", \"level\": ").append(Json.quote(level(f.check())));
     String text = f.message();
     if (f.related() != null) {
       text = text + " ([" + f.related().message() + "](0))";
     }
-    b.append(", \"message\": {\"text\": ").append(Json.str(text)).append('}');
+    b.append(", \"message\": {\"text\": ").append(Json.quote(text)).append('}');
     b.append(", \"locations\": [")
         .append(location(f.file(), f.line(), f.column(), null))
         .append(']');
@@ -118,10 +119,10 @@ final class Reports {
   private static String location(Path file, int line, int column, String message) {
     StringBuilder b = new StringBuilder("{");
     if (message != null) {
-      b.append("\"id\": 0, \"message\": {\"text\": ").append(Json.str(message)).append("}, ");
+      b.append("\"id\": 0, \"message\": {\"text\": ").append(Json.quote(message)).append("}, ");
     }
     b.append("\"physicalLocation\": {\"artifactLocation\": {\"uri\": ")
-        .append(Json.str(uri(file)))
+        .append(Json.quote(uri(file)))
         .append("}, \"region\": {\"startLine\": ")
         .append(Math.max(1, line))
         .append(", \"startColumn\": ")

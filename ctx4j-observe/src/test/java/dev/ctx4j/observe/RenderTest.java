@@ -26,12 +26,12 @@ class RenderTest {
 
         chains, most recent first:
         #7 IOException: client hung up · Context.background.withCancel at com.example.Server.handle(Server.java:57) by main · 4 hops in 15.3µs
-          withCancel  +0ns
+          withCancel  +0s
           ├── withTimeout(1.5s)  +4.2µs  woke worker-1
           │   └── withCancel  +9.8µs  woke worker-2, worker-3
           └── withCancel  +12.1µs
         #6 deadline exceeded · Context.background.withTimeout(250ms) by ctx4j-timer · 1 hop in 900ns
-          withTimeout(250ms)  +0ns  woke db-1
+          withTimeout(250ms)  +0s  woke db-1
         """,
         Render.text(known));
   }
@@ -51,7 +51,7 @@ class RenderTest {
           n3["withValue(traceId)<br/>live"]
           n1 --> n3
           subgraph chain7["#7 IOException: client hung up · Context.background.withCancel at com.example.Server.handle(Server.java:57) by main · 4 hops in 15.3µs"]
-            c7h0["withCancel<br/>+0ns"]
+            c7h0["withCancel<br/>+0s"]
             c7h1["withTimeout(1.5s)<br/>+4.2µs"]
             c7h0 --> c7h1
             c7h1t0(["worker-1"])
@@ -66,7 +66,7 @@ class RenderTest {
             c7h0 --> c7h3
           end
           subgraph chain6["#6 deadline exceeded · Context.background.withTimeout(250ms) by ctx4j-timer · 1 hop in 900ns"]
-            c6h0["withTimeout(250ms)<br/>+0ns"]
+            c6h0["withTimeout(250ms)<br/>+0s"]
             c6h0t0(["db-1"])
             c6h0 -. woke .-> c6h0t0
           end
@@ -107,7 +107,7 @@ class RenderTest {
           n1 -> n3;
           subgraph cluster_chain7 {
             label="#7 IOException: client hung up · Context.background.withCancel at com.example.Server.handle(Server.java:57) by main · 4 hops in 15.3µs";
-            c7h0 [label="withCancel\\n+0ns", fillcolor="#ffebee"];
+            c7h0 [label="withCancel\\n+0s", fillcolor="#ffebee"];
             c7h1 [label="withTimeout(1.5s)\\n+4.2µs", fillcolor="#ffebee"];
             c7h0 -> c7h1;
             c7h1t0 [shape=ellipse, label="worker-1", fillcolor="#e3f2fd"];
@@ -123,7 +123,7 @@ class RenderTest {
           }
           subgraph cluster_chain6 {
             label="#6 deadline exceeded · Context.background.withTimeout(250ms) by ctx4j-timer · 1 hop in 900ns";
-            c6h0 [label="withTimeout(250ms)\\n+0ns", fillcolor="#fff3e0"];
+            c6h0 [label="withTimeout(250ms)\\n+0s", fillcolor="#fff3e0"];
             c6h0t0 [shape=ellipse, label="db-1", fillcolor="#e3f2fd"];
             c6h0 -> c6h0t0 [style=dashed, label="woke"];
           }

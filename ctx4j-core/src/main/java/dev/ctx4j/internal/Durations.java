@@ -1,14 +1,17 @@
-package dev.ctx4j;
+package dev.ctx4j.internal;
 
 import java.time.Duration;
 
 /**
- * Formats nanoseconds exactly as Go's {@code time.Duration.String()}: 1.5s, 250ms, 2m0s, 1h0m0s.
+ * ctx4j's one duration formatter: exactly Go's {@code time.Duration.String()} (1.5s, 250ms, 2m0s,
+ * 1h0m0s) for contexts' {@code toString()}, and the same text rounded for pictures ({@link
+ * #rounded}). Exported only to ctx4j's own modules; not an API.
  */
-final class GoDuration {
-  private GoDuration() {}
+public final class Durations {
+  private Durations() {}
 
-  static String format(Duration d) {
+  /** {@code d} as Go prints it; beyond Go's range (a long of nanoseconds), in whole seconds. */
+  public static String format(Duration d) {
     try {
       return format(d.toNanos()); // fits in a long of nanoseconds, as Go's Duration does
     } catch (ArithmeticException beyondGoRange) {
@@ -20,7 +23,36 @@ final class GoDuration {
     }
   }
 
-  static String format(long nanos) {
+  /**
+   * {@code nanos} as Go prints it, rounded first to one decimal of its unit below a minute (850ns,
+   * 12.5µs, 69.3ms, 1.5s) and to whole seconds above (2m3s, 1h0m0s): for pictures and logs, where
+   * nine digits say less.
+   */
+  public static String rounded(long nanos) {
+    if (nanos < 0) {
+      return nanos == Long.MIN_VALUE ? format(nanos) : "-" + rounded(-nanos);
+    }
+    long step;
+    if (nanos < 1_000L) {
+      return format(nanos);
+    } else if (nanos < 1_000_000L) {
+      step = 100L;
+    } else if (nanos < 1_000_000_000L) {
+      step = 100_000L;
+    } else if (nanos < 60_000_000_000L) {
+      step = 100_000_000L;
+    } else {
+      return format(nanos - nanos % 1_000_000_000L); // whole seconds, never rounded up
+    }
+    long r = nanos / step * step;
+    if (nanos - r >= step / 2 && r <= Long.MAX_VALUE - step) {
+      r += step;
+    }
+    return format(r);
+  }
+
+  /** {@code nanos} exactly as Go's {@code time.Duration.String()} prints it. */
+  public static String format(long nanos) {
     if (nanos == 0) {
       return "0s";
     }
