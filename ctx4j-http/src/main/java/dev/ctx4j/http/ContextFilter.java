@@ -115,7 +115,7 @@ public final class ContextFilter implements Filter {
 
   private ContextFilter(Builder b) {
     this.configured =
-        new Settings(b.parent, b.headers, b.maxTimeout, b.rejectMalformed, b.watchHttp1);
+        new Settings(b.parent(), b.headers(), b.maxTimeout(), b.rejectMalformed(), b.watchHttp1());
     this.useJetty = JETTY_EE10 && b.useJetty;
     this.disconnects = b.disconnects;
     this.running = new Running(configured, configured.parent(), null, null, null);
@@ -475,17 +475,20 @@ public final class ContextFilter implements Filter {
     Runnable watch(ServletRequest request, Consumer<ClientDisconnectedException> gone);
   }
 
-  /** Settings for a {@link ContextFilter}. Not thread-safe; build once. */
-  public static final class Builder {
-    private Context parent = Context.background();
-    private DeadlineHeaders headers = DeadlineHeaders.defaults();
-    private Duration maxTimeout;
-    private boolean rejectMalformed = true;
-    private boolean watchHttp1 = true;
+  /**
+   * Settings for a {@link ContextFilter} (the shared ones are on {@link RequestContextOptions}).
+   * Not thread-safe; build once.
+   */
+  public static final class Builder extends RequestContextOptions<Builder> {
     private boolean useJetty = true;
     private ClientDisconnects disconnects;
 
     private Builder() {}
+
+    @Override
+    Builder self() {
+      return this;
+    }
 
     /**
      * Where the filter learns that a client left on containers other than Jetty 12 ee10 (on which
@@ -495,57 +498,6 @@ public final class ContextFilter implements Filter {
      */
     public Builder clientDisconnects(ClientDisconnects disconnects) {
       this.disconnects = Objects.requireNonNull(disconnects, "disconnects");
-      return this;
-    }
-
-    /**
-     * The parent of the filter's lifetime context; default {@link Context#background()}.
-     *
-     * @throws NullPointerException if {@code parent} is null
-     */
-    public Builder parent(Context parent) {
-      this.parent = Objects.requireNonNull(parent, "parent");
-      return this;
-    }
-
-    /**
-     * Which timeout headers are read; default {@link DeadlineHeaders#defaults()}.
-     *
-     * @throws NullPointerException if {@code headers} is null
-     */
-    public Builder headers(DeadlineHeaders headers) {
-      this.headers = Objects.requireNonNull(headers, "headers");
-      return this;
-    }
-
-    /**
-     * The longest a request may run: caps the timeout a header asks for, and is the timeout of
-     * requests without one. Default: no cap.
-     *
-     * @throws NullPointerException if {@code maxTimeout} is null
-     * @throws IllegalArgumentException if {@code maxTimeout} is zero or negative
-     */
-    public Builder maxTimeout(Duration maxTimeout) {
-      Objects.requireNonNull(maxTimeout, "maxTimeout");
-      if (maxTimeout.isNegative() || maxTimeout.isZero()) {
-        throw new IllegalArgumentException("maxTimeout must be positive: " + maxTimeout);
-      }
-      this.maxTimeout = maxTimeout;
-      return this;
-    }
-
-    /** Requests with a malformed timeout header run as if it were absent (default: 400). */
-    public Builder ignoreMalformedHeaders() {
-      this.rejectMalformed = false;
-      return this;
-    }
-
-    /**
-     * Turns off the HTTP/1.1 disconnect watcher (one daemon thread per filter, on Jetty only);
-     * HTTP/1.1 disconnects are then seen only when Jetty next reads or writes. Default: on.
-     */
-    public Builder withoutHttp1DisconnectWatcher() {
-      this.watchHttp1 = false;
       return this;
     }
 

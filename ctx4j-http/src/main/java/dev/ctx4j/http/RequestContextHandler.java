@@ -66,11 +66,11 @@ public final class RequestContextHandler extends Handler.Wrapper {
 
   private RequestContextHandler(Builder b, Handler next) {
     super(next);
-    this.parent = b.parent;
-    this.headers = b.headers;
-    this.maxTimeout = b.maxTimeout;
-    this.rejectMalformed = b.rejectMalformed;
-    this.watchHttp1 = b.watchHttp1;
+    this.parent = b.parent();
+    this.headers = b.headers();
+    this.maxTimeout = b.maxTimeout();
+    this.rejectMalformed = b.rejectMalformed();
+    this.watchHttp1 = b.watchHttp1();
   }
 
   /** A handler with default settings (see {@link Builder}) around {@code next}. */
@@ -279,64 +279,15 @@ public final class RequestContextHandler extends Handler.Wrapper {
     return request.getLength() > 0;
   }
 
-  /** Settings for a {@link RequestContextHandler}. Not thread-safe; build once. */
-  public static final class Builder {
-    private Context parent = Context.background();
-    private DeadlineHeaders headers = DeadlineHeaders.defaults();
-    private Duration maxTimeout;
-    private boolean rejectMalformed = true;
-    private boolean watchHttp1 = true;
-
+  /**
+   * Settings for a {@link RequestContextHandler} (the shared ones are on {@link
+   * RequestContextOptions}). Not thread-safe; build once.
+   */
+  public static final class Builder extends RequestContextOptions<Builder> {
     private Builder() {}
 
-    /**
-     * The parent of the handler's lifetime context; default {@link Context#background()}.
-     *
-     * @throws NullPointerException if {@code parent} is null
-     */
-    public Builder parent(Context parent) {
-      this.parent = Objects.requireNonNull(parent, "parent");
-      return this;
-    }
-
-    /**
-     * Which timeout headers are read; default {@link DeadlineHeaders#defaults()}.
-     *
-     * @throws NullPointerException if {@code headers} is null
-     */
-    public Builder headers(DeadlineHeaders headers) {
-      this.headers = Objects.requireNonNull(headers, "headers");
-      return this;
-    }
-
-    /**
-     * The longest a request may run: caps the timeout a header asks for, and is the timeout of
-     * requests without one. Default: no cap.
-     *
-     * @throws NullPointerException if {@code maxTimeout} is null
-     * @throws IllegalArgumentException if {@code maxTimeout} is zero or negative
-     */
-    public Builder maxTimeout(Duration maxTimeout) {
-      Objects.requireNonNull(maxTimeout, "maxTimeout");
-      if (maxTimeout.isNegative() || maxTimeout.isZero()) {
-        throw new IllegalArgumentException("maxTimeout must be positive: " + maxTimeout);
-      }
-      this.maxTimeout = maxTimeout;
-      return this;
-    }
-
-    /** Requests with a malformed timeout header run as if it were absent (default: 400). */
-    public Builder ignoreMalformedHeaders() {
-      this.rejectMalformed = false;
-      return this;
-    }
-
-    /**
-     * Turns off the HTTP/1.1 disconnect watcher (one daemon thread per handler); HTTP/1.1
-     * disconnects are then seen only when Jetty next reads or writes. Default: on.
-     */
-    public Builder withoutHttp1DisconnectWatcher() {
-      this.watchHttp1 = false;
+    @Override
+    Builder self() {
       return this;
     }
 
