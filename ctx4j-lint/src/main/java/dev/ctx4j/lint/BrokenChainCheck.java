@@ -1,8 +1,10 @@
 package dev.ctx4j.lint;
 
+import com.github.javaparser.ast.Node;
 import com.github.javaparser.ast.body.CallableDeclaration;
 import com.github.javaparser.ast.body.Parameter;
 import com.github.javaparser.ast.expr.MethodCallExpr;
+import com.github.javaparser.ast.nodeTypes.NodeWithAnnotations;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -11,7 +13,9 @@ import java.util.stream.Collectors;
  * {@code broken-chain}: a fresh root ({@code Context.background()} or {@code todo()}) where a
  * context is available; golangci-lint's {@code contextcheck}. Available means: a context parameter
  * of the enclosing method or lambda, or every known caller of the method (transitively) has one —
- * then the message names the nearest such caller, whose context is dropped at the call.
+ * then the message names the nearest such caller, whose context is dropped at the call. Code marked
+ * {@code @IntentionalRoot} (the method, constructor or an enclosing class) is not reported, as the
+ * runtime detector does not report it.
  */
 final class BrokenChainCheck implements Check {
   @Override
@@ -28,7 +32,7 @@ final class BrokenChainCheck implements Check {
   @Override
   public void run(Unit unit, Project project, Sink sink) {
     for (MethodCallExpr call : unit.cu().findAll(MethodCallExpr.class)) {
-      if (!Api.isRootCall(call)) {
+      if (!Api.isRootCall(call) || intentional(call)) {
         continue;
       }
       String root = "Context." + call.getNameAsString() + "()";
@@ -65,6 +69,18 @@ final class BrokenChainCheck implements Check {
       }
       report(sink, call, root, m.get(), path.get());
     }
+  }
+
+  /** True inside a method, constructor or class marked {@code @IntentionalRoot}. */
+  private static boolean intentional(Node n) {
+    for (Node p = n; p != null; p = p.getParentNode().orElse(null)) {
+      if (p instanceof NodeWithAnnotations<?> a
+          && (a.isAnnotationPresent("IntentionalRoot")
+              || a.isAnnotationPresent("dev.ctx4j.IntentionalRoot"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void report(

@@ -45,6 +45,33 @@ class BrokenChainCheckTest {
   }
 
   @Test
+  void intentionalRoot_onMethodOrClass_notReported() throws Exception {
+    lint()
+        .add(
+            "a/A.java",
+            HEAD
+                + """
+                class A {
+                  @IntentionalRoot("outlives the request")
+                  void start(Context ctx) {
+                    Context.background().withCancel().cancel();
+                    Runnable r = () -> Context.background().isDone();
+                  }
+                  @dev.ctx4j.IntentionalRoot
+                  static final class Jobs {
+                    void run(Context ctx) {
+                      Context.todo().isDone();
+                    }
+                  }
+                  void handle(Context ctx) {
+                    Context.background().isDone(); // BUG: broken-chain "drops 'ctx'"
+                  }
+                }
+                """)
+        .expectMarked();
+  }
+
+  @Test
   void qualifiedAndStaticImportedRoots_reported() throws Exception {
     lint()
         .add(

@@ -326,6 +326,14 @@ public final class ContextTree {
     return Registry.INSTANCE.chains(all);
   }
 
+  /**
+   * How many broken chains tracing saw in this process: contexts derived from {@code background()}
+   * or {@code todo()} while another live context was current (see {@link BrokenChains}).
+   */
+  public static long brokenChains() {
+    return BrokenChains.count();
+  }
+
   /** The live tree (at most {@link #DEFAULT_MAX_NODES} nodes) and the last chains. */
   public static Snapshot snapshot() {
     return snapshot(DEFAULT_MAX_NODES);

@@ -16,7 +16,11 @@ public final class ObserveSink implements TraceSink {
 
   @Override
   public Object created(CancellableContext ctx, Context parent, boolean linked) {
-    return Registry.INSTANCE.created(ctx, parent, linked);
+    Object attachment = Registry.INSTANCE.created(ctx, parent, linked);
+    if (!linked) {
+      BrokenChains.created(ctx, parent); // a linked child has a cancellable parent: never a root
+    }
+    return attachment;
   }
 
   @Override
