@@ -12,6 +12,7 @@ import dev.ctx4j.grpc.Wire.Transport;
 import dev.ctx4j.internal.HopKind;
 import dev.ctx4j.internal.Trace;
 import dev.ctx4j.internal.TraceSink;
+import dev.ctx4j.junit.internal.ChainCapture;
 import io.grpc.CallOptions;
 import io.grpc.Metadata;
 import io.grpc.stub.ClientCalls;

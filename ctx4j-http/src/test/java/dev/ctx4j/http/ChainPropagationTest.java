@@ -10,6 +10,7 @@ import dev.ctx4j.Context;
 import dev.ctx4j.internal.HopKind;
 import dev.ctx4j.internal.Trace;
 import dev.ctx4j.internal.TraceSink;
+import dev.ctx4j.junit.internal.ChainCapture;
 import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -17,6 +17,7 @@ import dev.ctx4j.ContextCancelledException;
 import dev.ctx4j.DeadlineExceededException;
 import dev.ctx4j.internal.HopKind;
 import dev.ctx4j.internal.Trace;
+import dev.ctx4j.junit.internal.ChainCapture;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

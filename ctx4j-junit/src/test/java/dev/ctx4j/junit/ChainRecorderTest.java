@@ -1,0 +1,120 @@
+package dev.ctx4j.junit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ctx4j.CancellableContext;
+import dev.ctx4j.Context;
+import dev.ctx4j.ContextException;
+import dev.ctx4j.Tracing;
+import dev.ctx4j.observe.ContextTree;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/** The chain assertions on real cancels: found when they happened, a clear failure otherwise. */
+class ChainRecorderTest {
+  private static final Duration BOUND = Duration.ofSeconds(10);
+
+  @Test
+  void cancelReachingAParkedThreadAndADescendant_isFoundAndReadable() throws Exception {
+    boolean wasOn = Tracing.isOn();
+    try (ChainRecorder chains = ChainRecorder.start();
+        CancellableContext request = Context.background().withCancel()) {
+      CancellableContext query = request.withTimeout(Duration.ofMinutes(1));
+      CountDownLatch parked = new CountDownLatch(1);
+      Thread worker =
+          Thread.ofPlatform()
+              .name("recorder-worker")
+              .start(
+                  () -> {
+                    parked.countDown();
+                    try {
+                      query.await();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  });
+      parked.await();
+      while (dev.ctx4j.internal.Trace.waitersOf(query).isEmpty()) {
+        Thread.onSpinWait(); // until the worker is parked on the context, not just started
+      }
+      request.cancel(new IllegalStateException("client left"));
+      worker.join();
+
+      ContextTree.Chain c = chains.awaitThreadReached("recorder-worker", BOUND);
+      assertEquals("IllegalStateException: client left", c.what());
+      assertEquals(c, chains.awaitReached(query, BOUND));
+      assertEquals(c, chains.awaitReached(request, BOUND));
+      assertTrue(c.hops().size() >= 2, c.hops().toString());
+      assertTrue(c.hops().stream().allMatch(h -> h.offsetNanos() >= 0), c.hops().toString());
+      assertEquals(1, chains.chains().size());
+    }
+    assertEquals(wasOn, Tracing.isOn(), "tracing put back as it was");
+  }
+
+  @Test
+  void readmeSample_printsWhatItSays() throws Exception {
+    try (ChainRecorder chains = ChainRecorder.start();
+        CancellableContext request = Context.background().withCancel()) {
+      CancellableContext query = request.withTimeout(Duration.ofSeconds(30));
+      request.cancel(new IllegalStateException("client left"));
+      ContextTree.Chain c = chains.awaitReached(query, BOUND);
+      assertEquals(
+          "IllegalStateException: client left, 2 hops",
+          c.what() + ", " + c.hops().size() + " hops");
+    }
+  }
+
+  @Test
+  void interruptedWork_isWorkStopped() throws Exception {
+    try (ChainRecorder chains = ChainRecorder.start();
+        CancellableContext ctx = Context.background().withCancel()) {
+      CountDownLatch running = new CountDownLatch(1);
+      Thread worker =
+          Thread.ofPlatform()
+              .start(
+                  () ->
+                      assertThrows(
+                          ContextException.class,
+                          () ->
+                              ctx.callInterruptibly(
+                                  () -> {
+                                    running.countDown();
+                                    new CountDownLatch(1).await(); // blocks until interrupted
+                                    return null;
+                                  })));
+      running.await();
+      ctx.cancel(new IllegalStateException("stop"));
+      worker.join();
+      ContextTree.Chain c = chains.awaitWorkStopped(BOUND);
+      assertTrue(c.workStoppedNanos() >= 0);
+      assertEquals(c, chains.awaitHop("thread interrupted", BOUND));
+    }
+  }
+
+  @Test
+  void nothingHappened_failsInTime_sayingWhatWasSeen() throws Exception {
+    try (ChainRecorder chains = ChainRecorder.start()) {
+      long start = System.nanoTime();
+      AssertionError e =
+          assertThrows(
+              AssertionError.class, () -> chains.awaitHop("query stopped", Duration.ofMillis(200)));
+      assertTrue(System.nanoTime() - start >= 200_000_000L, "waited the whole bound");
+      assertTrue(e.getMessage().contains("no chain with a 'query stopped' hop"), e.getMessage());
+      assertTrue(e.getMessage().contains("no chain began"), e.getMessage());
+      assertThrows(NullPointerException.class, () -> chains.awaitHop(null, BOUND));
+      assertThrows(NullPointerException.class, () -> chains.awaitReached(null, BOUND));
+    }
+  }
+
+  @Test
+  void chainsBeforeStart_areNotSeen() throws Exception {
+    ContextTree.enable();
+    Context.background().withCancel().cancel(new IllegalStateException("earlier"));
+    try (ChainRecorder chains = ChainRecorder.start()) {
+      assertTrue(chains.chains().isEmpty(), chains.chains().toString());
+    }
+  }
+}
