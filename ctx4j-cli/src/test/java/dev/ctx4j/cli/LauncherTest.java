@@ -1,6 +1,7 @@
 package dev.ctx4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -104,6 +105,24 @@ class LauncherTest {
     Map<String, String> env =
         Map.of("JAVA_HOME", jdk21.toString(), "CTX4J_JDK_ROOT", root.resolve("jvms").toString());
     assertEquals(javaLine(jdk21, "", "demo"), dryRun(env, "demo"));
+  }
+
+  /**
+   * Javadoc cannot aggregate named modules with the Spring Boot ones (class path only): the
+   * reference is built in two runs, so that neither fails on the mix.
+   */
+  @Test
+  void docs_aggregatesTheNamedModules_andDocumentsSpringBootOnItsOwn(@TempDir Path root)
+      throws Exception {
+    Path jdk25 = fakeJdk(root.resolve("jdk-25"), "25.0.1");
+    String out = dryRun(Map.of("JAVA_HOME", jdk25.toString()), "docs");
+    String aggregate =
+        out.lines().filter(l -> l.contains("javadoc:aggregate")).findFirst().orElseThrow();
+    assertTrue(aggregate.contains("ctx4j-core,") && aggregate.contains("ctx4j-lint"), aggregate);
+    assertFalse(aggregate.contains("spring-boot"), aggregate);
+    String spring =
+        out.lines().filter(l -> l.contains("javadoc:javadoc")).findFirst().orElseThrow();
+    assertTrue(spring.contains("-pl ctx4j-spring-boot -am"), spring);
   }
 
   private static final String UNSAFE_ALLOWED = "--sun-misc-unsafe-memory-access=allow";
