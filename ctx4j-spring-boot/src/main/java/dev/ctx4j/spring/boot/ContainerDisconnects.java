@@ -9,11 +9,12 @@ import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
 
 /**
- * Client disconnects on the servers Spring Boot embeds, for {@link ContextFilter}: Tomcat
- * (HTTP/1.x, through {@link TomcatConnections}) and Jetty 12 ee11 (through {@link
+ * Client disconnects on the servers Spring Boot embeds, for {@link ContextFilter}: Tomcat (HTTP/1.x
+ * closes and HTTP/2 resets, through {@link TomcatConnections}) and Jetty 12 ee11 (through {@link
  * JettyEe11Connections}: HTTP/2 resets and HTTP/1.x closes). Jetty ee10 (Spring Boot 3) is handled
  * by {@code ContextFilter} itself and never reaches this class. One {@link DisconnectWatcher}
- * thread, started on the first watched request. See docs/adr/0100.
+ * thread for HTTP/1.x, started on the first watched request; none for Tomcat's HTTP/2. See
+ * docs/adr/0100 and 0102.
  */
 final class ContainerDisconnects implements ContextFilter.ClientDisconnects, AutoCloseable {
   private static final boolean TOMCAT = present("org.apache.catalina.connector.RequestFacade");
@@ -21,18 +22,29 @@ final class ContainerDisconnects implements ContextFilter.ClientDisconnects, Aut
       present("org.eclipse.jetty.ee11.servlet.ServletContextRequest");
 
   private final boolean watchHttp1;
+  private final boolean watchTomcatHttp2;
   private final Object lock = new Object();
   private DisconnectWatcher watcher; // guarded by lock; null until needed or after close
   private boolean closed; // guarded by lock
 
-  ContainerDisconnects(boolean watchHttp1) {
+  ContainerDisconnects(boolean watchHttp1, boolean watchTomcatHttp2) {
     this.watchHttp1 = watchHttp1;
+    this.watchTomcatHttp2 = watchTomcatHttp2;
   }
 
   @Override
   public Runnable watch(ServletRequest request, Consumer<ClientDisconnectedException> gone) {
     if (JETTY_EE11) {
       Runnable end = JettyEe11Connections.watch(request, this::http1Watcher, gone);
+      if (end != null) {
+        return end;
+      }
+    }
+    if (TOMCAT
+        && watchTomcatHttp2
+        && request instanceof HttpServletRequest http
+        && "HTTP/2.0".equals(http.getProtocol())) {
+      Runnable end = TomcatConnections.watchStream(request, gone);
       if (end != null) {
         return end;
       }

@@ -137,6 +137,12 @@ public class Ctx4jProperties {
      */
     private boolean disconnectWatcher = true;
 
+    /**
+     * Whether an HTTP/2 client that resets its stream, or whose connection ends, ends the request
+     * context on Tomcat (a forwarding hook on the stream; no thread).
+     */
+    private boolean tomcatHttp2Resets = true;
+
     /** The order of the request-context filter among the servlet filters. */
     private int filterOrder = Ctx4jWebAutoConfiguration.FILTER_ORDER;
 
@@ -178,6 +184,14 @@ public class Ctx4jProperties {
 
     public void setDisconnectWatcher(boolean disconnectWatcher) {
       this.disconnectWatcher = disconnectWatcher;
+    }
+
+    public boolean isTomcatHttp2Resets() {
+      return tomcatHttp2Resets;
+    }
+
+    public void setTomcatHttp2Resets(boolean tomcatHttp2Resets) {
+      this.tomcatHttp2Resets = tomcatHttp2Resets;
     }
 
     public int getFilterOrder() {

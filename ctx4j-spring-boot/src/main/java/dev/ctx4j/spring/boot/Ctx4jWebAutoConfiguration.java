@@ -46,7 +46,8 @@ public class Ctx4jWebAutoConfiguration {
   /** Client disconnects on embedded Tomcat and Jetty. */
   @Bean
   ContainerDisconnects ctx4jContainerDisconnects(Ctx4jProperties properties) {
-    return new ContainerDisconnects(properties.getHttp().isDisconnectWatcher());
+    return new ContainerDisconnects(
+        properties.getHttp().isDisconnectWatcher(), properties.getHttp().isTomcatHttp2Resets());
   }
 
   /** The request-context filter, on requests and their async and error dispatches. */

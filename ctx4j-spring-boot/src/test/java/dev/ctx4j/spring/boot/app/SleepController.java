@@ -60,6 +60,17 @@ public class SleepController {
     }
   }
 
+  /**
+   * Waits for the request context to end (at the latest at its deadline), recording when it entered
+   * and when and why the context ended in {@link Holds}.
+   */
+  @GetMapping("/hold")
+  public String hold(@RequestParam String token, Context ctx) throws InterruptedException {
+    Holds.entered(checked(token), ctx);
+    ctx.await();
+    return "ended";
+  }
+
   /** Describes the request context: the Context parameter against Context.current(). */
   @GetMapping("/context")
   public String context(Context ctx, HttpServletRequest request) {
