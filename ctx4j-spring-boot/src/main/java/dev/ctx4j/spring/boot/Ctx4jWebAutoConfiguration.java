@@ -77,7 +77,8 @@ public class Ctx4jWebAutoConfiguration {
         new RequestContextFilter(
             b.build(),
             http.isIgnoreMalformedHeaders() ? null : headers,
-            ends.orderedStream().toList());
+            ends.orderedStream().toList(),
+            lifetime);
     FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(filter);
     registration.setName("ctx4jRequestContextFilter");
     registration.setOrder(http.getFilterOrder());

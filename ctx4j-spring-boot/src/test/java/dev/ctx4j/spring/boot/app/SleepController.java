@@ -62,12 +62,13 @@ public class SleepController {
 
   /**
    * Waits for the request context to end (at the latest at its deadline), recording when it entered
-   * and when and why the context ended in {@link Holds}.
+   * and when and why the context ended in {@link Holds}; then throws the context's exception.
    */
   @GetMapping("/hold")
   public String hold(@RequestParam String token, Context ctx) throws InterruptedException {
     Holds.entered(checked(token), ctx);
     ctx.await();
+    ctx.throwIfDone(); // answered as the starter answers a context that ended
     return "ended";
   }
 
