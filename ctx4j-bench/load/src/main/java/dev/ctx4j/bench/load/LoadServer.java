@@ -33,10 +33,12 @@ import org.springframework.context.ConfigurableApplicationContext;
  * stops when its standard input closes.
  *
  * <p>Variants: {@code boot-plain} (Spring Boot 4 on Tomcat, ctx4j's auto-configuration excluded),
- * {@code boot-starter} (the same with the starter), {@code jetty-plain} (a Jetty 12 core handler),
- * {@code jetty-handler} (the same behind {@link RequestContextHandler}), {@code jetty-servlet} (an
- * ee10 servlet), {@code jetty-filter} (the same servlet behind {@link ContextFilter}). A suffix
- * {@code +trace} turns ctx4j-observe's tracing on.
+ * {@code boot-starter} (the same with the starter), {@code boot-starter-nowatcher} (with {@code
+ * ctx4j.http.disconnect-watcher=false}), {@code jetty-plain} (a Jetty 12 core handler), {@code
+ * jetty-handler} (the same behind {@link RequestContextHandler}), {@code jetty-servlet} (an ee10
+ * servlet), {@code jetty-filter} (the same servlet behind {@link ContextFilter}), {@code
+ * jetty-filter-nowatcher} (the filter without its HTTP/1.1 disconnect watcher). A suffix {@code
+ * +trace} turns ctx4j-observe's tracing on.
  */
 public final class LoadServer {
   static final byte[] HELLO = "hello".getBytes(StandardCharsets.US_ASCII);
@@ -55,12 +57,14 @@ public final class LoadServer {
       List.of(
           "boot-plain",
           "boot-starter",
+          "boot-starter-nowatcher",
           "boot-starter+trace",
           "jetty-plain",
           "jetty-handler",
           "jetty-handler+trace",
           "jetty-servlet",
           "jetty-filter",
+          "jetty-filter-nowatcher",
           "jetty-filter+trace");
 
   private LoadServer() {}
@@ -84,7 +88,7 @@ public final class LoadServer {
     }
     AutoCloseable server =
         switch (base) {
-          case "boot-plain", "boot-starter" -> boot(base.equals("boot-starter"), trace);
+          case "boot-plain", "boot-starter", "boot-starter-nowatcher" -> boot(base, trace);
           default -> jetty(base);
         };
     try (server) {
@@ -104,14 +108,17 @@ public final class LoadServer {
     return Integer.parseInt(app.getEnvironment().getProperty("local.server.port", "0"));
   }
 
-  private static ConfigurableApplicationContext boot(boolean starter, boolean trace) {
+  private static ConfigurableApplicationContext boot(String variant, boolean trace) {
     List<String> args = new ArrayList<>();
     args.add("--server.port=0");
     args.add("--server.address=127.0.0.1");
     args.add("--spring.main.banner-mode=off");
     args.add("--logging.level.root=WARN");
-    if (!starter) {
+    if (variant.equals("boot-plain")) {
       args.add("--spring.autoconfigure.exclude=" + String.join(",", CTX4J_AUTO_CONFIGURATIONS));
+    }
+    if (variant.equals("boot-starter-nowatcher")) {
+      args.add("--ctx4j.http.disconnect-watcher=false");
     }
     if (trace) {
       args.add("--ctx4j.observe.tracing=true");
@@ -141,8 +148,10 @@ public final class LoadServer {
         switch (variant) {
           case "jetty-plain" -> new Hello();
           case "jetty-handler" -> RequestContextHandler.builder().build(new Hello());
-          case "jetty-servlet" -> servlets(false);
-          case "jetty-filter" -> servlets(true);
+          case "jetty-servlet" -> servlets(null);
+          case "jetty-filter" -> servlets(ContextFilter.builder().build());
+          case "jetty-filter-nowatcher" ->
+              servlets(ContextFilter.builder().withoutHttp1DisconnectWatcher().build());
           default -> throw new IllegalArgumentException(variant.toLowerCase(Locale.ROOT));
         };
     server.setHandler(handler);
@@ -150,15 +159,13 @@ public final class LoadServer {
     return new JettyServer(server);
   }
 
-  private static ServletContextHandler servlets(boolean filter) {
+  private static ServletContextHandler servlets(ContextFilter filter) {
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     context.addServlet(new ServletHolder(new HelloServlet()), "/hello");
-    if (filter) {
+    if (filter != null) {
       context.addFilter(
-          new FilterHolder(ContextFilter.builder().build()),
-          "/*",
-          EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+          new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
     }
     return context;
   }

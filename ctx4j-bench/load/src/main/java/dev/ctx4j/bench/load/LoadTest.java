@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +24,9 @@ import java.util.regex.Pattern;
  * BENCHMARKS.md with the load average before each point.
  *
  * <p>Options: {@code --duration 30} (seconds measured per point), {@code --warmup 10}, {@code
- * --connections 64}, {@code --threads 2} (wrk's), {@code --variants a,b,...}, {@code --wrk
- * /usr/bin/wrk}.
+ * --connections 64}, {@code --threads 2} (wrk's), {@code --repeat 1} (rounds over all variants; the
+ * round with the median requests/s is reported per variant), {@code --variants a,b,...}, {@code
+ * --wrk /usr/bin/wrk}.
  */
 public final class LoadTest {
   private LoadTest() {}
@@ -50,14 +52,20 @@ public final class LoadTest {
     int warmup = Integer.parseInt(o.getOrDefault("warmup", "10"));
     int connections = Integer.parseInt(o.getOrDefault("connections", "64"));
     int threads = Integer.parseInt(o.getOrDefault("threads", "2"));
+    int repeat = Integer.parseInt(o.getOrDefault("repeat", "1"));
     String wrk = o.getOrDefault("wrk", "wrk");
     List<String> variants =
         o.containsKey("variants")
             ? List.of(COMMA.split(o.get("variants"), -1))
             : LoadServer.VARIANTS;
-    if (duration < 1 || warmup < 0 || connections < 1 || threads < 1 || threads > connections) {
+    if (duration < 1
+        || warmup < 0
+        || connections < 1
+        || threads < 1
+        || threads > connections
+        || repeat < 1) {
       throw new IllegalArgumentException(
-          "need --duration >= 1, --warmup >= 0, 1 <= --threads <= --connections");
+          "need --duration >= 1, --warmup >= 0, 1 <= --threads <= --connections, --repeat >= 1");
     }
     System.out.printf(
         "wrk -t%d -c%d, warm-up %d s, measured %d s per point; Java %s; %d CPUs%n",
@@ -67,16 +75,30 @@ public final class LoadTest {
         duration,
         Runtime.version(),
         Runtime.getRuntime().availableProcessors());
-    List<Point> points = new ArrayList<>();
-    for (String variant : variants) {
-      points.add(measure(variant, wrk, threads, connections, warmup, duration));
-      Point p = points.get(points.size() - 1);
-      System.out.printf(
-          "%-20s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  errors %d  load %s%n",
-          p.variant(), p.requestsPerSecond(), p.p50Ms(), p.p99Ms(), p.errors(), p.loadAverage());
+    Map<String, List<Point>> runs = new LinkedHashMap<>();
+    for (int round = 0; round < repeat; round++) {
+      for (String variant : variants) {
+        Point p = measure(variant, wrk, threads, connections, warmup, duration);
+        runs.computeIfAbsent(variant, v -> new ArrayList<>()).add(p);
+        System.out.printf(
+            "%-24s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  errors %d  load %s%n",
+            p.variant(), p.requestsPerSecond(), p.p50Ms(), p.p99Ms(), p.errors(), p.loadAverage());
+      }
     }
+    List<Point> points = new ArrayList<>();
+    runs.values().forEach(r -> points.add(median(r)));
     System.out.println();
+    if (repeat > 1) {
+      System.out.println("Medians of " + repeat + " rounds (the round with the median req/s):");
+    }
     System.out.println(table(points));
+  }
+
+  /** The round with the median requests/s (the lower middle one for an even count). */
+  static Point median(List<Point> rounds) {
+    List<Point> sorted = new ArrayList<>(rounds);
+    sorted.sort(Comparator.comparingDouble(Point::requestsPerSecond));
+    return sorted.get((sorted.size() - 1) / 2);
   }
 
   private static Map<String, String> options(String[] args) {
