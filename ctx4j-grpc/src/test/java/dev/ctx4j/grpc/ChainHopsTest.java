@@ -87,4 +87,40 @@ class ChainHopsTest {
       assertEquals("a-b.1", capture.starts.get(3).remoteParent());
     }
   }
+
+  @Test
+  void traceparent_receivedWhenNoCtx4jParent_malformedOrRepeatedIgnored_senderSendsNoRef() {
+    String good = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    String named = "w3c:4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7";
+    try (ChainCapture capture = new ChainCapture()) {
+      for (String[] values :
+          new String[][] {
+            {"ff" + good.substring(2)}, {good + "-x"}, {good, good}, {"garbage"}, {good}
+          }) {
+        CancellableContext ctx = Context.background().withCancel();
+        Metadata headers = new Metadata();
+        for (String v : values) {
+          headers.put(ChainHops.TRACEPARENT, v);
+        }
+        ChainHops.received(ctx, headers, "svc/M");
+        ctx.cancel(new IllegalStateException("x"));
+      }
+      assertEquals(5, capture.starts.size());
+      for (int i = 0; i < 4; i++) {
+        assertEquals(null, capture.starts.get(i).remoteParent(), "ignored: value " + i);
+      }
+      assertEquals(named, capture.starts.get(4).remoteParent());
+
+      CancellableContext caller = Context.background().withCancel();
+      Metadata out = new Metadata();
+      out.put(ChainHops.TRACEPARENT, good);
+      ChainHops.sent(caller, out, "svc/M");
+      assertEquals(null, out.get(ChainHops.PARENT), "a call with a traceparent needs no ref");
+      Metadata plain = new Metadata();
+      ChainHops.sent(caller, plain, "svc/M");
+      assertEquals(
+          dev.ctx4j.internal.Trace.ref(caller), plain.get(ChainHops.PARENT), "else the ref");
+      caller.cancel();
+    }
+  }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class ChainCapture implements TraceSink, AutoCloseable {
   final List<Hop> hops = new CopyOnWriteArrayList<>();
   final List<Start> starts = new CopyOnWriteArrayList<>();
+  final List<Sent> sent = new CopyOnWriteArrayList<>();
   private final TraceSink previous;
   private final boolean wasOn;
 
@@ -43,6 +44,11 @@ final class ChainCapture implements TraceSink, AutoCloseable {
 
   @Override
   public void ended(Object chain, int hopCount, long walkNanos) {}
+
+  @Override
+  public void sent(Sent s) {
+    sent.add(s);
+  }
 
   /**
    * The first hop of {@code kind}, waiting up to ten seconds for it (hops come from other threads).

@@ -10,6 +10,12 @@ import dev.ctx4j.Context;
 import dev.ctx4j.internal.HopKind;
 import dev.ctx4j.internal.Trace;
 import dev.ctx4j.internal.TraceSink;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.sdk.trace.IdGenerator;
 import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -143,6 +149,110 @@ class ChainPropagationTest {
       if (wasOn) {
         dev.ctx4j.Tracing.on();
       }
+    }
+  }
+
+  @Test
+  void otelTraceparent_sentInsteadOfTheCtx4jHeader_receiverRecordsIt_senderRecordsItsContext()
+      throws Exception {
+    // a span context as the SDK makes one (its id generator), written by the W3C propagator
+    IdGenerator ids = IdGenerator.random();
+    Span span =
+        Span.wrap(
+            SpanContext.create(
+                ids.generateTraceId(),
+                ids.generateSpanId(),
+                TraceFlags.getSampled(),
+                TraceState.getDefault()));
+    HttpRequest.Builder builder = HttpRequest.newBuilder();
+    W3CTraceContextPropagator.getInstance()
+        .inject(
+            io.opentelemetry.context.Context.root().with(span),
+            builder,
+            HttpRequest.Builder::header);
+    String expected =
+        "w3c:" + span.getSpanContext().getTraceId() + "-" + span.getSpanContext().getSpanId();
+    List<String> ctx4jHeaderSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ContextHttpClient http = ContextHttpClient.builder(plain).build();
+    try (ChainCapture capture = new ChainCapture();
+        TestServer server =
+            TestServer.start(
+                (req, res, cb) -> {
+                  ctx4jHeaderSeen.addAll(req.getHeaders().getValuesList(ChainHeader.NAME));
+                  Content.Sink.write(res, true, "ok", cb);
+                  return true;
+                })) {
+      dev.ctx4j.CancellableContext caller =
+          Context.background().withValue(Trace.SERVICE, "up").withCancel();
+      HttpRequest withTraceparent = builder.uri(server.uri("/otel")).build();
+      assertEquals(
+          List.of("00-" + expected.substring(4) + "-01"),
+          withTraceparent.headers().allValues(Trace.TRACEPARENT),
+          "the OpenTelemetry SDK wrote the traceparent");
+      HttpResponse<String> r =
+          http.send(caller, withTraceparent, HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode());
+      assertEquals(
+          List.of(), ctx4jHeaderSeen, "a request with a traceparent needs no Ctx4j-Parent");
+      assertEquals(expected, capture.awaitStart("GET /otel").remoteParent());
+      TraceSink.Sent sent =
+          capture.sent.stream().filter(x -> x.request().equals("GET /otel")).findFirst().get();
+      assertEquals(expected, sent.via(), "the sender records what the receiver will see");
+      assertEquals(Trace.ref(caller), sent.ref(), "... and which of its contexts sent it");
+      caller.cancel();
+    }
+  }
+
+  @Test
+  void malformedOrRepeatedTraceparent_ignored_requestServed() throws Exception {
+    String good = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    List<String> bad =
+        List.of(
+            "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+            "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+            good + "-trailing",
+            "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-" + "x".repeat(300),
+            "garbage");
+    try (ChainCapture capture = new ChainCapture();
+        TestServer server =
+            TestServer.start(
+                (req, res, cb) -> {
+                  Content.Sink.write(res, true, "ok", cb);
+                  return true;
+                })) {
+      for (String value : bad) {
+        HttpResponse<String> r =
+            plain.send(
+                HttpRequest.newBuilder(server.uri("/tp")).header(Trace.TRACEPARENT, value).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), value);
+      }
+      HttpResponse<String> twice =
+          plain.send(
+              HttpRequest.newBuilder(server.uri("/tp-twice"))
+                  .header(Trace.TRACEPARENT, good)
+                  .header(Trace.TRACEPARENT, good)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, twice.statusCode());
+      assertNull(capture.awaitStart("GET /tp-twice").remoteParent(), "a repeated value");
+      for (TraceSink.Start s : capture.starts) {
+        assertNull(s.remoteParent(), "no malformed value is kept: " + s.remoteParent());
+      }
+      HttpResponse<String> both =
+          plain.send(
+              HttpRequest.newBuilder(server.uri("/both"))
+                  .header(Trace.TRACEPARENT, good)
+                  .header(ChainHeader.NAME, "1x3k-9f.5e2a1b7")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, both.statusCode());
+      assertEquals(
+          "1x3k-9f.5e2a1b7",
+          capture.awaitStart("GET /both").remoteParent(),
+          "Ctx4j-Parent names the context itself: it wins");
     }
   }
 }
