@@ -114,7 +114,14 @@ class DemoProcessesTest {
     assertEquals(4, count(text[1], "\n#") + (text[1].startsWith("#") ? 1 : 0), text[1]);
     String[] asJson = TraceCommandTest.run(concat(files, "--format", "json"));
     assertEquals("0", asJson[0], asJson[2]);
-    assertEquals(4, count(asJson[1], "\"workStoppedNanos\""), asJson[1]);
+    assertEquals(4, count(asJson[1], "\"workStoppedMicros\""), asJson[1]);
+    for (String scenario : STOPPING) {
+      StringBuilder chain = new StringBuilder();
+      DemoJson.chain(chain, outcomes.get(scenario).chains().get(0));
+      assertTrue(
+          asJson[1].contains(chain),
+          scenario + ": the chain the demo printed, exactly\n" + chain + "\n" + asJson[1]);
+    }
     assertTrue(
         TraceCommandTest.run(concat(files, "--format", "mermaid"))[1].startsWith("flowchart"));
     assertTrue(TraceCommandTest.run(concat(files, "--format", "dot"))[1].startsWith("digraph"));
