@@ -65,6 +65,7 @@ final class DemoServices implements DemoBackend {
   private final ContextDataSource db;
   private final String slowQuery;
   private final String archiveQuery;
+  private final boolean onPostgres;
   private final ContextHttpClient http;
   private final Server inventory; // each null unless that service runs in this process
   private final Server orders;
@@ -98,6 +99,7 @@ final class DemoServices implements DemoBackend {
       warmUp(pool);
       db = ContextDataSource.wrap(pool);
       boolean postgres = jdbcUrl.startsWith("jdbc:postgresql:");
+      onPostgres = postgres;
       slowQuery =
           postgres
               ? "SELECT CAST(? AS VARCHAR) AS sku, pg_sleep(30)"
@@ -112,6 +114,7 @@ final class DemoServices implements DemoBackend {
       db = null;
       slowQuery = null;
       archiveQuery = null;
+      onPostgres = false;
     }
     // Each hop keeps 250 ms of the budget for itself: the callee's deadline fires first, so the
     // work deepest down (the database query) is the one the deadline stops.
@@ -282,9 +285,23 @@ final class DemoServices implements DemoBackend {
         return reply(response, callback, 404, "unknown sku " + sku);
       }
       if (slow) {
-        event("inventory", "heavy query for " + sku + " started");
-        queryStarted.countDown();
-        queryOne(c, slowQuery, sku);
+        Runnable running =
+            () -> {
+              event("inventory", "heavy query for " + sku + " started");
+              queryStarted.countDown();
+            };
+        if (onPostgres) {
+          running.run();
+        } else {
+          // told from inside the query (its first row), so a scenario never acts on a query
+          // that has not begun: a context ended before it stops nothing
+          DemoDatabaseFunctions.RUNNING.set(running);
+        }
+        try {
+          queryOne(c, slowQuery, sku);
+        } finally {
+          DemoDatabaseFunctions.RUNNING.remove();
+        }
       }
       event("inventory", "answered " + sku + "=" + qty);
       return reply(response, callback, 200, sku + "=" + qty);
