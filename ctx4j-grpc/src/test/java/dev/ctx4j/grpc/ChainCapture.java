@@ -47,6 +47,33 @@ final class ChainCapture implements TraceSink, AutoCloseable {
   /**
    * The first hop of {@code kind}, waiting up to ten seconds for it (hops come from other threads).
    */
+  /** The first {@code n} hops of {@code kind}, waiting up to ten seconds for them. */
+  synchronized List<Hop> await(HopKind kind, int n) throws InterruptedException {
+    long end = System.nanoTime() + 10_000_000_000L;
+    for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
+      List<Hop> of = hops.stream().filter(h -> h.kind() == kind).toList();
+      if (of.size() >= n) {
+        return of.subList(0, n);
+      }
+      wait(Math.max(1, left / 1_000_000)); // hop() notifies
+    }
+    throw new AssertionError("fewer than " + n + " " + kind + " hops in " + hops);
+  }
+
+  /** The first hop {@code which} accepts, waiting up to ten seconds for it. */
+  synchronized Hop await(java.util.function.Predicate<Hop> which) throws InterruptedException {
+    long end = System.nanoTime() + 10_000_000_000L;
+    for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
+      for (Hop h : hops) {
+        if (which.test(h)) {
+          return h;
+        }
+      }
+      wait(Math.max(1, left / 1_000_000)); // hop() notifies
+    }
+    throw new AssertionError("no such hop in " + hops);
+  }
+
   synchronized Hop await(HopKind kind) throws InterruptedException {
     long end = System.nanoTime() + 10_000_000_000L;
     for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
