@@ -90,8 +90,13 @@ final class Demo {
               + " (try --help)");
       return 2;
     }
-    List<Outcome> outcomes =
-        processes ? runProcesses(out, db, html, json) : runAll(out, db, html, json);
+    List<Outcome> outcomes;
+    try {
+      outcomes = processes ? runProcesses(out, db, html, json) : runAll(out, db, html, json);
+    } catch (DemoProcesses.NotStarted e) {
+      out.println("ctx4j demo: " + e.getMessage());
+      return 1;
+    }
     boolean allStopped = outcomes.stream().allMatch(Outcome::workStopped);
     if (serve) {
       DemoServe.serve(out);

@@ -56,6 +56,15 @@ final class DemoProcesses implements DemoBackend {
     }
   }
 
+  /** A service's JVM did not come up (a bad database URL, a JVM that would not start). */
+  static final class NotStarted extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    NotStarted(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   private final List<Node> nodes = new ArrayList<>();
   private final List<Event> events = new ArrayList<>(); // guarded by itself
   private final AtomicLong commands = new AtomicLong();
@@ -91,9 +100,24 @@ final class DemoProcesses implements DemoBackend {
       if (e instanceof InterruptedException ie) {
         throw ie;
       }
-      throw new IOException(
-          "the demo's services did not start: " + e + "; their logs are in " + dir, e);
+      Throwable why = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+      throw new NotStarted(
+          "the services did not start (" + why.getMessage() + "); their logs are in " + dir, e);
     }
+  }
+
+  /** The first line of {@code log} naming an exception, else where the log is. */
+  private static String firstError(Path log) {
+    try {
+      for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+        if (line.contains("Exception") || line.contains("Error")) {
+          return line.strip();
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // the log is only a hint
+    }
+    return "see " + log;
   }
 
   /**
@@ -163,7 +187,7 @@ final class DemoProcesses implements DemoBackend {
       n.ready.completeExceptionally(e);
     }
     n.ready.completeExceptionally(
-        new IOException(n.role + " exited before it served; see " + n.log));
+        new IOException(n.role + " exited before it served: " + firstError(n.log)));
     n.done.add("EOF");
   }
 

@@ -167,6 +167,30 @@ class DemoProcessesTest {
     assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("--serve"), bytes.toString());
   }
 
+  @Test
+  void badDatabaseUrl_clearErrorNamingIt_exitCode1(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      code =
+          Main.run(
+              new String[] {
+                "demo",
+                "--processes",
+                "--db",
+                "jdbc:nosuchdriver:x",
+                "--json",
+                dir.resolve("d.json").toString()
+              },
+              out,
+              out);
+    }
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    assertEquals(1, code, text);
+    assertTrue(text.contains("ctx4j demo: the services did not start (inventory"), text);
+    assertTrue(text.contains("jdbc:nosuchdriver:x"), text);
+  }
+
   private static String[] concat(String[] files, String... more) {
     String[] all = new String[files.length + more.length + 1];
     all[0] = "trace";
