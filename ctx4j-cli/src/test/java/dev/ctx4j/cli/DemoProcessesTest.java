@@ -129,7 +129,7 @@ class DemoProcessesTest {
   }
 
   @Test
-  void theJsonFile_andThePrintedRun_areThoseOfTheInProcessDemo() throws Exception {
+  void theJsonFile_thePicture_andThePrintedRun_areThoseOfTheInProcessDemo() throws Exception {
     String doc = Files.readString(json);
     assertTrue(doc.startsWith("{\"scenarios\":["), doc);
     assertEquals(
@@ -138,6 +138,11 @@ class DemoProcessesTest {
         "one stopped query per scenario, two in the fan-out\n" + doc);
     for (String name : outcomes.keySet()) {
       assertTrue(doc.contains("{\"name\":\"" + name + "\""), name);
+    }
+    String page = Files.readString(json.resolveSibling("demo.html"));
+    for (String lane : List.of("gateway", "orders", "inventory", "database")) {
+      assertEquals(
+          4, count(page, "data-lane=\"" + lane + "\""), "one " + lane + " lane per chain drawn");
     }
     assertTrue(printed.contains("━━ summary ━━"), printed);
     assertTrue(printed.contains("as three JVMs"), printed);
