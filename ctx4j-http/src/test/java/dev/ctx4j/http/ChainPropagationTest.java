@@ -11,11 +11,14 @@ import dev.ctx4j.internal.HopKind;
 import dev.ctx4j.internal.Trace;
 import dev.ctx4j.internal.TraceSink;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.sdk.trace.IdGenerator;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -155,21 +158,24 @@ class ChainPropagationTest {
   @Test
   void otelTraceparent_sentInsteadOfTheCtx4jHeader_receiverRecordsIt_senderRecordsItsContext()
       throws Exception {
-    // a span context as the SDK makes one (its id generator), written by the W3C propagator
-    IdGenerator ids = IdGenerator.random();
+    // an OpenTelemetry-instrumented caller: an SDK client span, injected by the W3C propagator
+    List<String> exported = new java.util.concurrent.CopyOnWriteArrayList<>();
+    SdkTracerProvider provider =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(SimpleSpanProcessor.create(new Collecting(exported)))
+            .build();
     Span span =
-        Span.wrap(
-            SpanContext.create(
-                ids.generateTraceId(),
-                ids.generateSpanId(),
-                TraceFlags.getSampled(),
-                TraceState.getDefault()));
+        provider
+            .get("ctx4j-test")
+            .spanBuilder("GET /otel")
+            .setSpanKind(SpanKind.CLIENT)
+            .startSpan();
     HttpRequest.Builder builder = HttpRequest.newBuilder();
-    W3CTraceContextPropagator.getInstance()
-        .inject(
-            io.opentelemetry.context.Context.root().with(span),
-            builder,
-            HttpRequest.Builder::header);
+    try (Scope unused = span.makeCurrent()) {
+      W3CTraceContextPropagator.getInstance()
+          .inject(io.opentelemetry.context.Context.current(), builder, HttpRequest.Builder::header);
+    }
+    assertTrue(span.getSpanContext().isValid(), "the SDK made a real span");
     String expected =
         "w3c:" + span.getSpanContext().getTraceId() + "-" + span.getSpanContext().getSpanId();
     List<String> ctx4jHeaderSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -186,7 +192,8 @@ class ChainPropagationTest {
           Context.background().withValue(Trace.SERVICE, "up").withCancel();
       HttpRequest withTraceparent = builder.uri(server.uri("/otel")).build();
       assertEquals(
-          List.of("00-" + expected.substring(4) + "-01"),
+          List.of(
+              "00-" + expected.substring(4) + "-" + span.getSpanContext().getTraceFlags().asHex()),
           withTraceparent.headers().allValues(Trace.TRACEPARENT),
           "the OpenTelemetry SDK wrote the traceparent");
       HttpResponse<String> r =
@@ -200,6 +207,29 @@ class ChainPropagationTest {
       assertEquals(expected, sent.via(), "the sender records what the receiver will see");
       assertEquals(Trace.ref(caller), sent.ref(), "... and which of its contexts sent it");
       caller.cancel();
+    } finally {
+      span.end();
+      provider.close();
+    }
+    assertEquals(List.of("GET /otel"), exported, "the client span went through the SDK");
+  }
+
+  /** Collects the names of the spans the SDK exports. */
+  private record Collecting(List<String> names) implements SpanExporter {
+    @Override
+    public CompletableResultCode export(java.util.Collection<SpanData> spans) {
+      spans.forEach(s -> names.add(s.getName()));
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
     }
   }
 
