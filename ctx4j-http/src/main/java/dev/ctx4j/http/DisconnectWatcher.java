@@ -38,6 +38,8 @@ public final class DisconnectWatcher implements AutoCloseable {
   private final Thread thread;
   private final Queue<Watch> changes = new ConcurrentLinkedQueue<>(); // watches to (de)register
   private volatile boolean closed;
+  private int registered; // keys registered now; watcher thread only
+  private volatile int watching; // registered, published after each round
 
   /** Starts a watcher whose thread is named {@code name}. */
   public DisconnectWatcher(String name) {
@@ -98,6 +100,7 @@ public final class DisconnectWatcher implements AutoCloseable {
           it.remove();
           check((Watch) key.attachment());
         }
+        watching = registered;
       }
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.ERROR, "disconnect watcher stopped; HTTP/1.1 disconnects go unseen", e);
@@ -119,6 +122,7 @@ public final class DisconnectWatcher implements AutoCloseable {
         if (w.key != null) {
           w.key.cancel(); // flushed by the next select(), which lets Jetty close the channel
           w.key = null;
+          registered--;
         }
       } else if (w.key == null) {
         register(w);
@@ -136,6 +140,7 @@ public final class DisconnectWatcher implements AutoCloseable {
         selector.selectNow();
         w.key = w.channel.register(selector, SelectionKey.OP_READ, w);
       }
+      registered++;
     } catch (ClosedChannelException e) {
       gone(w);
     } catch (RuntimeException e) { // e.g. IllegalBlockingModeException: cannot watch this one
@@ -154,6 +159,7 @@ public final class DisconnectWatcher implements AutoCloseable {
     if (w.key != null) {
       w.key.cancel(); // either way this watch is over
       w.key = null;
+      registered--;
     }
     if (waiting == 0 && !w.ended) {
       gone(w);
@@ -166,6 +172,11 @@ public final class DisconnectWatcher implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "disconnect callback failed", e);
     }
+  }
+
+  /** How many requests are watched now (for tests: 0 once every watch ended). */
+  int watching() {
+    return watching;
   }
 
   @Override
