@@ -8,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -37,6 +38,7 @@ public final class DisconnectWatcher implements AutoCloseable {
   private final Selector selector;
   private final Thread thread;
   private final Queue<Watch> changes = new ConcurrentLinkedQueue<>(); // watches to (de)register
+  private final ArrayList<Watch> gone = new ArrayList<>(); // this round's hang-ups; watcher only
   private volatile boolean closed;
   private int registered; // keys registered now; watcher thread only
   private volatile int watching; // registered, published after each round
@@ -94,12 +96,22 @@ public final class DisconnectWatcher implements AutoCloseable {
       while (!closed) {
         selector.select();
         applyChanges();
+        // Two passes (ADR 0130): every ready channel of this round is checked before any request
+        // is ended, because each end wakes a handler thread that competes with this one for the
+        // CPU; ending as we go made the last of a crowd of hang-ups wait behind all the others.
         Iterator<SelectionKey> it = selector.selectedKeys().iterator();
         while (it.hasNext()) {
           SelectionKey key = it.next();
           it.remove();
-          check((Watch) key.attachment());
+          Watch w = (Watch) key.attachment();
+          if (check(w)) {
+            gone.add(w);
+          }
         }
+        for (int i = 0; i < gone.size(); i++) {
+          gone(gone.get(i));
+        }
+        gone.clear();
         watching = registered;
       }
     } catch (IOException | RuntimeException e) {
@@ -148,8 +160,11 @@ public final class DisconnectWatcher implements AutoCloseable {
     }
   }
 
-  /** The channel is readable: either the client is gone or there are bytes we must not take. */
-  private void check(Watch w) {
+  /**
+   * The channel is readable: either the client is gone (true: end its request) or there are bytes
+   * we must not take. Either way the watch is over.
+   */
+  private boolean check(Watch w) {
     int waiting;
     try {
       waiting = w.channel.socket().getInputStream().available();
@@ -161,9 +176,7 @@ public final class DisconnectWatcher implements AutoCloseable {
       w.key = null;
       registered--;
     }
-    if (waiting == 0 && !w.ended) {
-      gone(w);
-    }
+    return waiting == 0 && !w.ended;
   }
 
   private static void gone(Watch w) {
