@@ -25,7 +25,12 @@ final class Waiter extends Link {
 
   @Override
   void fire(CancelNode owner) {
-    wake(); // unpark only schedules the thread: nothing runs on the cancelling thread
+    // unpark only schedules the thread: nothing runs on the cancelling thread. Inside a WakeBatch
+    // the unpark waits until the batch has ended every context it ends.
+    Thread t = thread;
+    if (t != null) {
+      WakeBatch.unpark(t);
+    }
   }
 
   @Override

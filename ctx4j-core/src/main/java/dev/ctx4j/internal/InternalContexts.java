@@ -15,6 +15,9 @@ public final class InternalContexts {
   /** {@code Node.neverEnds()}, package-private in {@code dev.ctx4j}; reached within this module. */
   private static final MethodHandle NEVER_ENDS;
 
+  /** {@code WakeBatch.run(Runnable)}, package-private in {@code dev.ctx4j}. */
+  private static final MethodHandle WAKE_BATCH;
+
   static {
     try {
       Class<?> node = Class.forName("dev.ctx4j.Node");
@@ -22,6 +25,10 @@ public final class InternalContexts {
           MethodHandles.privateLookupIn(node, MethodHandles.lookup())
               .findVirtual(node, "neverEnds", MethodType.methodType(boolean.class))
               .asType(MethodType.methodType(boolean.class, Context.class));
+      Class<?> batch = Class.forName("dev.ctx4j.WakeBatch");
+      WAKE_BATCH =
+          MethodHandles.privateLookupIn(batch, MethodHandles.lookup())
+              .findStatic(batch, "run", MethodType.methodType(void.class, Runnable.class));
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -45,6 +52,26 @@ public final class InternalContexts {
       throw e;
     } catch (Throwable t) {
       throw new IllegalStateException(t); // neverEnds() declares no checked exception
+    }
+  }
+
+  /**
+   * Runs {@code ends} (which cancels contexts) on this thread, then wakes the threads parked on the
+   * contexts it ended ({@code await}, {@code sleep}, {@code get}): every context is done before the
+   * first of its waiters takes a core from this thread. For a thread that ends many contexts at
+   * once, such as the HTTP disconnect watcher (ADR 0130). Callbacks are dispatched as always.
+   * Nested calls run inside the outer batch.
+   *
+   * @throws NullPointerException if {@code ends} is null
+   */
+  public static void endTogether(Runnable ends) {
+    Objects.requireNonNull(ends, "ends");
+    try {
+      WAKE_BATCH.invokeExact(ends);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException(t); // run() declares no checked exception
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.ctx4j.http;
 
+import dev.ctx4j.internal.InternalContexts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -96,9 +97,10 @@ public final class DisconnectWatcher implements AutoCloseable {
       while (!closed) {
         selector.select();
         applyChanges();
-        // Two passes (ADR 0130): every ready channel of this round is checked before any request
-        // is ended, because each end wakes a handler thread that competes with this one for the
-        // CPU; ending as we go made the last of a crowd of hang-ups wait behind all the others.
+        // Two passes, and the ends together (ADR 0130): every ready channel of this round is
+        // checked, then every request found gone is ended, and only then are their handler
+        // threads woken. Each woken thread competes with this one for a core: ending and waking
+        // as we went made the last of a crowd of hang-ups wait behind all the others.
         Iterator<SelectionKey> it = selector.selectedKeys().iterator();
         while (it.hasNext()) {
           SelectionKey key = it.next();
@@ -108,10 +110,10 @@ public final class DisconnectWatcher implements AutoCloseable {
             gone.add(w);
           }
         }
-        for (int i = 0; i < gone.size(); i++) {
-          gone(gone.get(i));
+        if (!gone.isEmpty()) {
+          InternalContexts.endTogether(this::endGone); // every end before the first wake
+          gone.clear();
         }
-        gone.clear();
         watching = registered;
       }
     } catch (IOException | RuntimeException e) {
@@ -177,6 +179,12 @@ public final class DisconnectWatcher implements AutoCloseable {
       registered--;
     }
     return waiting == 0 && !w.ended;
+  }
+
+  private void endGone() {
+    for (int i = 0; i < gone.size(); i++) {
+      gone(gone.get(i));
+    }
   }
 
   private static void gone(Watch w) {
