@@ -27,7 +27,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * bytes for Jetty.
  *
  * <p>One platform daemon thread per watcher, blocked in {@code select()} while idle (no polling);
- * registrations and ends are queued and the selector is woken. Thread-safe.
+ * registrations and ends are queued and the selector is woken. The clients found gone in one {@code
+ * select()} round are all ended before any thread waiting on their contexts is woken (ADR 0130).
+ * Thread-safe.
  *
  * <p>Public for integrations that reach another server's connections (a {@link
  * ContextFilter.ClientDisconnects} for Tomcat): watch a plain-TCP channel only while an HTTP/1.x

@@ -253,7 +253,11 @@ class HangUpsFaultsTest {
               p99 <= 100 ? "met" : "missed",
               wake,
               growth),
-          "nothing: 0 live contexts left");
+          p99 <= 100
+              ? "nothing: 0 live contexts left"
+              : "nothing: 0 live contexts left. Defect: detection under a crowd of hang-ups misses"
+                  + " its bound; the fix (a round ended before any handler wakes, ADR 0130) cut it,"
+                  + " but on a saturated 2-core machine the woken handlers' CPU still dominates");
       if (Boolean.getBoolean("ctx4j.faults.strict")) {
         assertTrue(p99 <= 100, "close -> context end p99 " + p99 + " ms > 100 ms");
       }
