@@ -8,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -25,7 +26,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * bytes for Jetty.
  *
  * <p>One platform daemon thread per watcher, blocked in {@code select()} while idle (no polling);
- * registrations and ends are queued and the selector is woken. Thread-safe.
+ * registrations and ends are queued and the selector is woken. The clients found gone in one {@code
+ * select()} round are all ended before any thread waiting on their contexts is woken (ADR 0130).
+ * Thread-safe.
  *
  * <p>Public for integrations that reach another server's connections (a {@link
  * ContextFilter.ClientDisconnects} for Tomcat): watch a plain-TCP channel only while an HTTP/1.x
@@ -37,7 +40,10 @@ public final class DisconnectWatcher implements AutoCloseable {
   private final Selector selector;
   private final Thread thread;
   private final Queue<Watch> changes = new ConcurrentLinkedQueue<>(); // watches to (de)register
+  private final ArrayList<Watch> gone = new ArrayList<>(); // this round's hang-ups; watcher only
   private volatile boolean closed;
+  private int registered; // keys registered now; watcher thread only
+  private volatile int watching; // registered, published after each round
 
   /** Starts a watcher whose thread is named {@code name}. */
   public DisconnectWatcher(String name) {
@@ -92,12 +98,23 @@ public final class DisconnectWatcher implements AutoCloseable {
       while (!closed) {
         selector.select();
         applyChanges();
+        // Two passes (ADR 0130): every ready channel of this round is checked before any request
+        // found gone is ended, so the ends (and the handler threads they wake, which compete with
+        // this one for a core) do not delay the detection of the rest of the round.
         Iterator<SelectionKey> it = selector.selectedKeys().iterator();
         while (it.hasNext()) {
           SelectionKey key = it.next();
           it.remove();
-          check((Watch) key.attachment());
+          Watch w = (Watch) key.attachment();
+          if (check(w)) {
+            gone.add(w);
+          }
         }
+        if (!gone.isEmpty()) {
+          endGone();
+          gone.clear();
+        }
+        watching = registered;
       }
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.ERROR, "disconnect watcher stopped; HTTP/1.1 disconnects go unseen", e);
@@ -119,6 +136,7 @@ public final class DisconnectWatcher implements AutoCloseable {
         if (w.key != null) {
           w.key.cancel(); // flushed by the next select(), which lets Jetty close the channel
           w.key = null;
+          registered--;
         }
       } else if (w.key == null) {
         register(w);
@@ -136,6 +154,7 @@ public final class DisconnectWatcher implements AutoCloseable {
         selector.selectNow();
         w.key = w.channel.register(selector, SelectionKey.OP_READ, w);
       }
+      registered++;
     } catch (ClosedChannelException e) {
       gone(w);
     } catch (RuntimeException e) { // e.g. IllegalBlockingModeException: cannot watch this one
@@ -143,8 +162,11 @@ public final class DisconnectWatcher implements AutoCloseable {
     }
   }
 
-  /** The channel is readable: either the client is gone or there are bytes we must not take. */
-  private void check(Watch w) {
+  /**
+   * The channel is readable: either the client is gone (true: end its request) or there are bytes
+   * we must not take. Either way the watch is over.
+   */
+  private boolean check(Watch w) {
     int waiting;
     try {
       waiting = w.channel.socket().getInputStream().available();
@@ -154,9 +176,14 @@ public final class DisconnectWatcher implements AutoCloseable {
     if (w.key != null) {
       w.key.cancel(); // either way this watch is over
       w.key = null;
+      registered--;
     }
-    if (waiting == 0 && !w.ended) {
-      gone(w);
+    return waiting == 0 && !w.ended;
+  }
+
+  private void endGone() {
+    for (int i = 0; i < gone.size(); i++) {
+      gone(gone.get(i));
     }
   }
 
@@ -166,6 +193,11 @@ public final class DisconnectWatcher implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "disconnect callback failed", e);
     }
+  }
+
+  /** How many requests are watched now (for tests: 0 once every watch ended). */
+  int watching() {
+    return watching;
   }
 
   @Override

@@ -239,6 +239,11 @@ public final class RequestContextHandler extends Handler.Wrapper {
     return base.withTimeout(timeout);
   }
 
+  /** The HTTP/1.1 disconnect watcher while started (null when off or stopped); for tests. */
+  DisconnectWatcher watcher() {
+    return watcher;
+  }
+
   private DisconnectWatcher.Watch watchIfHttp1(Request request, CancellableContext ctx) {
     return watchHttp1(
         watcher,
