@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.ctx4j.CancellableContext;
 import dev.ctx4j.Context;
 import dev.ctx4j.DeadlineExceededException;
+import dev.ctx4j.junit.internal.FaultProxy;
+import dev.ctx4j.junit.internal.FaultReport;
 import io.grpc.CallOptions;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.ctx4j.Context;
 import dev.ctx4j.ContextException;
+import dev.ctx4j.junit.internal.FaultReport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -9,6 +9,7 @@ import dev.ctx4j.CancellableContext;
 import dev.ctx4j.Context;
 import dev.ctx4j.ContextException;
 import dev.ctx4j.DeadlineExceededException;
+import dev.ctx4j.junit.internal.FaultReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

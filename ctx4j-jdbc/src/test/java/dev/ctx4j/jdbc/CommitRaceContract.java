@@ -9,6 +9,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.ctx4j.CancellableContext;
 import dev.ctx4j.Context;
 import dev.ctx4j.ContextException;
+import dev.ctx4j.junit.internal.FaultReport;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

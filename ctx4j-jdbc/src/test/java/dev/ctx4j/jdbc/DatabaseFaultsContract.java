@@ -13,6 +13,8 @@ import dev.ctx4j.Context;
 import dev.ctx4j.ContextCancelledException;
 import dev.ctx4j.ContextException;
 import dev.ctx4j.DeadlineExceededException;
+import dev.ctx4j.junit.internal.FaultProxy;
+import dev.ctx4j.junit.internal.FaultReport;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ctx4j.CancellableContext;
 import dev.ctx4j.Context;
+import dev.ctx4j.junit.internal.FaultProxy;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;

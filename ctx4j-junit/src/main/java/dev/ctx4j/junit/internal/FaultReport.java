@@ -1,4 +1,4 @@
-package dev.ctx4j.jdbc;
+package dev.ctx4j.junit.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,12 +9,15 @@ import java.nio.file.StandardOpenOption;
 /**
  * Where a fault test says what it broke and what happened: with {@code -Dctx4j.faults.out=FILE}
  * (set by {@code ./ctx4j faults}) each call appends one tab-separated row — fault, how often, what
- * happened, what was lost — from which the command writes FAULTS.md. Without it, nothing.
+ * happened, what was lost — from which the command writes FAULTS.md. Without it, nothing. For
+ * ctx4j's own fault tests; not an API (ctx4j-core's and ctx4j-observe's tests, which this module
+ * depends on, keep a copy of their own).
  */
-final class FaultReport {
+public final class FaultReport {
   private FaultReport() {}
 
-  static void row(String fault, String often, String happened, String lost) {
+  /** Appends one row, if the report is on. */
+  public static void row(String fault, String often, String happened, String lost) {
     String out = System.getProperty("ctx4j.faults.out");
     if (out == null || out.isBlank()) {
       return;

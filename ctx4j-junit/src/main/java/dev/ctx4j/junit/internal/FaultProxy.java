@@ -1,4 +1,4 @@
-package dev.ctx4j.jdbc;
+package dev.ctx4j.junit.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,18 +11,21 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP proxy on loopback in front of a database server, that can be told to misbehave: {@link
- * #stallNew()} accepts new connections but never answers on them (the server looks reachable and
- * then hangs, as behind a dropped route) until {@link #resumeNew()}, {@link #resetAll()} resets
- * every open connection.
+ * A TCP proxy on loopback in front of a server, that can be told to misbehave: {@link #stallNew()}
+ * accepts new connections but never answers on them until {@link #resumeNew()}, {@link #resetAll()}
+ * resets every open connection, {@link #partition()} drops every byte in both directions while the
+ * connections stay open (as behind a dropped route) until {@link #heal()}.
+ *
+ * <p>For ctx4j's own fault tests (a database, a gRPC server behind it); not an API.
  */
-final class FaultProxy implements AutoCloseable {
+public final class FaultProxy implements AutoCloseable {
   private final InetSocketAddress upstream;
   private final ServerSocket server;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final Set<Socket> stalled = ConcurrentHashMap.newKeySet();
   private final java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
   private volatile boolean stallNew;
+  private volatile boolean partitioned;
   private volatile boolean closed;
 
   private FaultProxy(InetSocketAddress upstream) throws IOException {
@@ -31,21 +34,21 @@ final class FaultProxy implements AutoCloseable {
     Thread.ofVirtual().name("fault-proxy-accept").start(this::acceptLoop);
   }
 
-  static FaultProxy to(String host, int port) throws IOException {
+  public static FaultProxy to(String host, int port) throws IOException {
     return new FaultProxy(new InetSocketAddress(host, port));
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
   /** From now on, new connections are accepted and then left without an answer. */
-  void stallNew() {
+  public void stallNew() {
     stallNew = true;
   }
 
   /** New connections are forwarded again; the ones held while stalling are reset. */
-  void resumeNew() {
+  public void resumeNew() {
     stallNew = false;
     for (Socket s : stalled) {
       reset(s);
@@ -54,20 +57,30 @@ final class FaultProxy implements AutoCloseable {
   }
 
   /** Everything clients sent to the server since the last {@link #clearSent()}, as Latin-1. */
-  String sent() {
+  public String sent() {
     synchronized (sent) {
       return sent.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
   }
 
-  void clearSent() {
+  public void clearSent() {
     synchronized (sent) {
       sent.reset();
     }
   }
 
+  /** From now on every byte, on every connection and in both directions, is dropped. */
+  public void partition() {
+    partitioned = true;
+  }
+
+  /** Bytes flow again (what was dropped stays lost). */
+  public void heal() {
+    partitioned = false;
+  }
+
   /** Resets (RST) every open connection, in both directions. */
-  void resetAll() {
+  public void resetAll() {
     for (Socket s : open) {
       reset(s);
     }
@@ -112,8 +125,10 @@ final class FaultProxy implements AutoCloseable {
             sent.write(buffer, 0, n);
           }
         }
-        out.write(buffer, 0, n);
-        out.flush();
+        if (!partitioned) {
+          out.write(buffer, 0, n);
+          out.flush();
+        }
       }
     } catch (IOException e) {
       // one side went away: the finally closes the other
