@@ -9,8 +9,10 @@ import java.nio.file.StandardOpenOption;
 /**
  * Where a fault test says what it broke and what happened: with {@code -Dctx4j.faults.out=FILE}
  * (set by {@code ./ctx4j faults}) each call appends one tab-separated row — fault, how often, what
- * happened, what was lost — from which the command writes FAULTS.md. Without it, nothing. The same
- * as ctx4j-jdbc's test class of that name (test sources are not shared between modules).
+ * happened, what was lost — from which the command writes FAULTS.md. Without it, nothing.
+ *
+ * <p>A copy of ctx4j-junit's {@code internal.FaultReport}, which the other modules' fault tests
+ * share: this module's tests cannot depend on ctx4j-junit, which depends on this module.
  */
 final class FaultReport {
   private FaultReport() {}
