@@ -2,6 +2,7 @@ package dev.ctx4j.bench;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -12,38 +13,46 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class GroupGate {
   private final CountDownLatch trigger = new CountDownLatch(1);
-  private final Thread[] threads;
+  private final AtomicReferenceArray<Thread> threads;
   private final AtomicInteger registered = new AtomicInteger();
+  private final AtomicInteger exited = new AtomicInteger();
 
   /** A gate for {@code parked} parked subtasks and the one that fails. */
   public GroupGate(int parked) {
-    threads = new Thread[parked + 1];
+    threads = new AtomicReferenceArray<>(parked + 1);
   }
 
   /** The number of subtasks to fork: the parked ones and the failing one. */
   public int subtasks() {
-    return threads.length;
+    return threads.length();
   }
 
   /** Called first by every subtask: records its thread. */
   public void enter() {
-    threads[registered.getAndIncrement()] = Thread.currentThread();
+    threads.set(registered.getAndIncrement(), Thread.currentThread());
+  }
+
+  /** Called last by every subtask (in a finally block): counts it as ended. */
+  public void exit() {
+    exited.incrementAndGet();
   }
 
   /** The failing subtask's body: waits for {@link #open()}, then throws. */
   public Void failWhenOpened() throws InterruptedException {
     enter();
-    trigger.await();
+    try {
+      trigger.await();
+    } finally {
+      exit();
+    }
     throw new IllegalStateException("the one failure");
   }
 
   /** Setup only: returns once every subtask has entered and parked. */
   public void awaitAllParked() {
-    while (registered.get() < threads.length) {
-      LockSupport.parkNanos(10_000L);
-    }
-    for (Thread t : threads) {
-      while (t.getState() != Thread.State.WAITING) {
+    for (int i = 0; i < threads.length(); i++) {
+      Thread t;
+      while ((t = threads.get(i)) == null || t.getState() != Thread.State.WAITING) {
         LockSupport.parkNanos(10_000L);
       }
     }
@@ -54,12 +63,22 @@ public final class GroupGate {
     trigger.countDown();
   }
 
-  /** After the measurement: every subtask's thread has ended. */
-  public void checkAllEnded() {
-    for (Thread t : threads) {
-      if (t.isAlive()) {
-        throw new IllegalStateException("a subtask outlived its group: " + t);
-      }
+  /**
+   * After the measurement: every subtask's body had returned when the group was done waiting; then
+   * (untimed) their threads are joined, so that no thread of one iteration runs into the next.
+   */
+  public void checkAllEnded(int exitedWhenDone) throws InterruptedException {
+    if (exitedWhenDone != threads.length()) {
+      throw new IllegalStateException(
+          (threads.length() - exitedWhenDone) + " subtask(s) outlived their group");
     }
+    for (int i = 0; i < threads.length(); i++) {
+      threads.get(i).join();
+    }
+  }
+
+  /** How many subtasks have ended. */
+  public int exited() {
+    return exited.get();
   }
 }

@@ -17,7 +17,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A {@link TaskGroup} of {@code tasks} subtasks parked in {@code ctx.await()} on virtual threads,
+ * A {@link TaskGroup} of {@code tasks} subtasks parked in {@code ctx.await()} on virtual threads
+ * (each returns, without a failure of its own, once its context is done or its thread interrupted),
  * shut down by one failing subtask: timed from the failure's release until {@link TaskGroup#join()}
  * has thrown it, every subtask ended. The JDK 25 {@code StructuredTaskScope} peer of the same shape
  * is {@code StructuredScopeBenchmark} (its own fork, {@code --enable-preview}).
@@ -35,12 +36,13 @@ public class TaskGroupBenchmark {
 
     GroupGate gate;
     TaskGroup group;
+    int exitedWhenDone;
 
     /** Single-shot runs are few: compile the failure path first. */
     @Setup(Level.Trial)
     public void warmUp() {
       for (int round = 0; round < 300; round++) {
-        setUp();
+        build(20);
         fail(this);
         tearDown();
       }
@@ -48,14 +50,27 @@ public class TaskGroupBenchmark {
 
     @Setup(Level.Iteration)
     public void setUp() {
-      gate = new GroupGate(tasks);
+      build(tasks);
+    }
+
+    /** Opens the group with {@code n} parked subtasks and the failing one. */
+    void build(int n) {
+      gate = new GroupGate(n);
       group = TaskGroup.open(Context.background());
-      for (int i = 0; i < tasks; i++) {
+      for (int i = 0; i < n; i++) {
         Future<?> unused = // the group reports failures through join()
             group.fork(
                 ctx -> {
                   gate.enter();
-                  ctx.await();
+                  try {
+                    ctx.await();
+                  } catch (InterruptedException e) {
+                    // the group's interrupt came first: stopping all the same, as the JDK
+                    // peer's subtasks do, without a failure of their own
+                    Thread.currentThread().interrupt();
+                  } finally {
+                    gate.exit();
+                  }
                   return null;
                 });
       }
@@ -66,7 +81,12 @@ public class TaskGroupBenchmark {
     @TearDown(Level.Iteration)
     public void tearDown() {
       group.close();
-      gate.checkAllEnded();
+      try {
+        gate.checkAllEnded(exitedWhenDone);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
   }
 
@@ -75,6 +95,7 @@ public class TaskGroupBenchmark {
     try {
       g.group.join();
     } catch (ExecutionException e) {
+      g.exitedWhenDone = g.gate.exited();
       return e.getCause();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

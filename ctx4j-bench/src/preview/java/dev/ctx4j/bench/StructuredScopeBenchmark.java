@@ -39,12 +39,13 @@ public class StructuredScopeBenchmark {
 
     GroupGate gate;
     StructuredTaskScope<Object, Void> scope;
+    int exitedWhenDone;
 
     /** Single-shot runs are few: compile the failure path first. */
     @Setup(Level.Trial)
     public void warmUp() {
       for (int round = 0; round < 300; round++) {
-        setUp();
+        build(20);
         fail(this);
         tearDown();
       }
@@ -52,14 +53,23 @@ public class StructuredScopeBenchmark {
 
     @Setup(Level.Iteration)
     public void setUp() {
-      gate = new GroupGate(tasks);
+      build(tasks);
+    }
+
+    /** Opens the group with {@code n} parked subtasks and the failing one. */
+    void build(int n) {
+      gate = new GroupGate(n);
       scope = StructuredTaskScope.open(Joiner.awaitAllSuccessfulOrThrow());
-      for (int i = 0; i < tasks; i++) {
+      for (int i = 0; i < n; i++) {
         scope.fork(
             () -> {
               gate.enter();
-              while (!Thread.currentThread().isInterrupted()) {
-                LockSupport.park(gate);
+              try {
+                while (!Thread.currentThread().isInterrupted()) {
+                  LockSupport.park(gate);
+                }
+              } finally {
+                gate.exit();
               }
               return null;
             });
@@ -71,7 +81,12 @@ public class StructuredScopeBenchmark {
     @TearDown(Level.Iteration)
     public void tearDown() {
       scope.close();
-      gate.checkAllEnded();
+      try {
+        gate.checkAllEnded(exitedWhenDone);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
   }
 
@@ -81,6 +96,7 @@ public class StructuredScopeBenchmark {
       g.scope.join();
     } catch (FailedException e) {
       g.scope.close();
+      g.exitedWhenDone = g.gate.exited();
       return e.getCause();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
