@@ -134,4 +134,44 @@ class BenchChartTest {
     assertTrue(byClass(d, "bar").isEmpty());
     assertEquals(3, byClass(d, "grid").size(), "0.1× to 10×");
   }
+
+  @Test
+  void publishedTable_readBack_drawsTheSameRatios() throws Exception {
+    List<String> md =
+        List.of(
+            "# ctx4j benchmarks",
+            "## Results",
+            "",
+            "| benchmark | params | ctx4j | grpc | Go 1.19 | ctx4j/grpc | ctx4j/Go | Kotlin | JDK 25"
+                + " | ctx4j/Kotlin | ctx4j/JDK |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| childCancel |  | 30.10 ns/op | 16.91 ns/op | 143 ns/op | 1.78× | 0.21× | 301 ns/op |"
+                + "  |  |  |",
+            "| floorChild (floor) |  | 14.20 ns/op |  |  |  |  |  |  |  |  |",
+            "| wake | waiters=1000 | 1.36 ms/op | 2.06 ms/op | 586.0 µs/op | 0.66× | 2.31× |  |  |"
+                + "  |  |",
+            "| retainedWithCancel |  | 40.2 B/ctx | 80.0 B/ctx | 107.4 B/ctx | 0.50× | 0.37× |  |  |"
+                + "  |  |",
+            "",
+            "## Targets");
+    BenchTable t = BenchMarkdown.read(md);
+    assertEquals(2.06e6, t.get("wake", "waiters=1000", "grpc").value(), 1);
+    assertEquals(586.0e3, t.get("wake", "waiters=1000", "go").value(), 1);
+    assertEquals(14.2, t.get("floorChild", "", "floor").value(), 1e-9);
+    assertEquals(301, t.get("childCancel", "", "kotlin").value(), 1e-9);
+    List<String> titles = new ArrayList<>();
+    for (Element b : byClass(parse(BenchChart.svg(t, TARGETS)), "bar")) {
+      titles.add(b.getTextContent());
+    }
+    assertEquals(
+        List.of(
+            "childCancel vs Go 1.19: 0.21×",
+            "childCancel vs grpc-java: 1.78×",
+            "childCancel vs Kotlin coroutines: 0.10×",
+            "wake waiters=1000 vs Go 1.19: 2.32×",
+            "wake waiters=1000 vs grpc-java: 0.66×",
+            "retainedWithCancel vs Go 1.19: 0.37×",
+            "retainedWithCancel vs grpc-java: 0.50×"),
+        titles);
+  }
 }
