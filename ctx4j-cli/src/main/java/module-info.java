@@ -7,6 +7,7 @@ module dev.ctx4j.cli {
   requires dev.ctx4j.jdbc;
   requires com.zaxxer.hikari;
   requires java.sql;
+  requires jdk.jfr;
   requires dev.ctx4j.lint;
   requires info.picocli;
 

@@ -115,7 +115,7 @@ final class TraceAccess implements Trace.Core {
   }
 
   @Override
-  public String sent(Context ctx, String request) {
+  public String sent(Context ctx, String request, String via) {
     Objects.requireNonNull(request, "request");
     if (!Tracing.on) {
       return null;
@@ -134,7 +134,8 @@ final class TraceAccess implements Trace.Core {
             clip(request),
             from == null ? "" : from.request(),
             Trace.threadName(Thread.currentThread()),
-            Instant.now());
+            Instant.now(),
+            via == null ? null : clip(via));
     TraceSink s = Tracing.sink();
     if (s != null) {
       try {

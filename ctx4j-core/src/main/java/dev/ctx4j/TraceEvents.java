@@ -140,6 +140,10 @@ final class TraceEvents {
 
     @Label("Wall Clock (epoch µs)")
     long atMicros;
+
+    @Label("Via")
+    @Description("What the request carried for the receiver instead of the ref (a traceparent)")
+    String via;
   }
 
   @Name("ctx4j.LongAwait")
@@ -212,6 +216,7 @@ final class TraceEvents {
     e.serving = s.serving();
     e.sender = s.thread();
     e.atMicros = micros(s.at());
+    e.via = s.via() == null ? "" : s.via();
     e.commit();
   }
 

@@ -45,13 +45,12 @@ final class Demo {
       String stoppedAfter) {}
 
   private final PrintStream out;
-  private final DemoServices services;
+  private final DemoBackend services;
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<Outcome> outcomes = new ArrayList<>();
-  private long lastChainId;
 
-  private Demo(PrintStream out, DemoServices services) {
+  private Demo(PrintStream out, DemoBackend services) {
     this.out = out;
     this.services = services;
   }
@@ -61,6 +60,7 @@ final class Demo {
     Path html = Path.of("target", "ctx4j-demo.html");
     Path json = Path.of("target", "ctx4j-demo.json");
     boolean serve = false;
+    boolean processes = false;
     try {
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -72,6 +72,7 @@ final class Demo {
           case "--html" -> html = Path.of(value(args, ++i, "--html"));
           case "--json" -> json = Path.of(value(args, ++i, "--json"));
           case "--serve" -> serve = true;
+          case "--processes" -> processes = true;
           case "--short" -> {} // the scenarios are short already; kept for scripts
           default -> {
             out.println("ctx4j demo: unknown argument '" + args[i] + "' (try --help)");
@@ -83,7 +84,19 @@ final class Demo {
       out.println("ctx4j demo: " + e.getMessage() + " (try --help)");
       return 2;
     }
-    List<Outcome> outcomes = runAll(out, db, html, json);
+    if (serve && processes) {
+      out.println(
+          "ctx4j demo: --serve shows this process's contexts; with --processes it has none"
+              + " (try --help)");
+      return 2;
+    }
+    List<Outcome> outcomes;
+    try {
+      outcomes = processes ? runProcesses(out, db, html, json) : runAll(out, db, html, json);
+    } catch (DemoProcesses.NotStarted e) {
+      out.println("ctx4j demo: " + e.getMessage());
+      return 1;
+    }
     boolean allStopped = outcomes.stream().allMatch(Outcome::workStopped);
     if (serve) {
       DemoServe.serve(out);
@@ -99,7 +112,8 @@ final class Demo {
   }
 
   static void usage(PrintStream out) {
-    out.println("usage: ctx4j demo [--db JDBC_URL] [--html FILE] [--json FILE] [--serve]");
+    out.println(
+        "usage: ctx4j demo [--db JDBC_URL] [--html FILE] [--json FILE] [--serve | --processes]");
     out.println();
     out.println(
         "Starts gateway -> orders -> inventory on loopback (Jetty + ctx4j-http), inventory");
@@ -115,28 +129,67 @@ final class Demo {
     out.println("  --json FILE    where to write the chains (default: target/ctx4j-demo.json)");
     out.println(
         "  --serve        afterwards, keep the live debug page up on 127.0.0.1 until Ctrl-C");
+    out.println(
+        "  --processes    run gateway, orders and inventory as three JVMs, each recording its");
+    out.println(
+        "                 chains with JFR (DIR/ctx4j-demo/<service>.jfr, DIR the --json file's");
+    out.println(
+        "                 folder); the chains printed are read back from the merged recordings,");
+    out.println(
+        "                 as 'ctx4j trace gateway.jfr orders.jfr inventory.jfr' reads them");
     out.println("  --short        accepted for scripts; the run takes a few seconds either way");
   }
 
   /** Runs every scenario; prints timelines and the summary; writes the HTML page. */
   static List<Outcome> runAll(PrintStream out, String db, Path html, Path json) throws Exception {
-    ContextTree.enable();
-    ContextTree.keepChains(512);
     out.println(
         "ctx4j demo: starting gateway -> orders -> inventory on 127.0.0.1 (" + dbName(db) + ")");
+    ContextTree.enable(); // before the servers start: their lifetime contexts are traced too
+    ContextTree.keepChains(512);
     try (DemoServices services = new DemoServices(db)) {
-      Demo demo = new Demo(out, services);
-      demo.lastChainId = latestChainId();
-      demo.normal();
-      demo.clientHangsUp();
-      demo.deadlineInDatabase();
-      demo.fanOutOneFails();
-      demo.shutdownInFlight();
-      demo.summary();
-      writeHtml(out, html);
-      DemoJson.write(out, json, demo.outcomes);
-      return demo.outcomes;
+      return run(out, services, html, json);
     }
+  }
+
+  /**
+   * As {@link #runAll}, with each service in its own JVM recording JFR into {@code <json's
+   * folder>/ctx4j-demo/<service>.jfr}; the chains come from the merged recordings.
+   */
+  static List<Outcome> runProcesses(PrintStream out, String db, Path html, Path json)
+      throws Exception {
+    Path dir = json.toAbsolutePath().resolveSibling("ctx4j-demo");
+    out.println(
+        "ctx4j demo: starting gateway -> orders -> inventory on 127.0.0.1 as three JVMs ("
+            + dbName(db)
+            + "), each recording JFR into "
+            + dir);
+    try (DemoProcesses services = DemoProcesses.start(db, dir)) {
+      List<Outcome> outcomes = run(out, services, html, json);
+      out.println(
+          "recordings: "
+              + String.join(" ", services.recordings().stream().map(p -> p.toString()).toList()));
+      out.println(
+          "  (./ctx4j trace "
+              + String.join(
+                  " ", services.recordings().stream().map(p -> p.getFileName().toString()).toList())
+              + " in that folder draws them again)");
+      return outcomes;
+    }
+  }
+
+  private static List<Outcome> run(PrintStream out, DemoBackend services, Path html, Path json)
+      throws Exception {
+    services.begin();
+    Demo demo = new Demo(out, services);
+    demo.normal();
+    demo.clientHangsUp();
+    demo.deadlineInDatabase();
+    demo.fanOutOneFails();
+    demo.shutdownInFlight();
+    demo.summary();
+    writeHtml(out, html, services.picture());
+    DemoJson.write(out, json, demo.outcomes);
+    return demo.outcomes;
   }
 
   private static String dbName(String db) {
@@ -256,8 +309,9 @@ final class Demo {
   /** Collects the chains recorded since the last scenario and prints the timeline. */
   private void finish(
       String name, Instant start, String response, boolean workStopped, Instant trigger)
-      throws InterruptedException {
-    List<Chain> chains = awaitChains(name.equals("normal request") ? 0 : expectedStops(name));
+      throws InterruptedException, IOException {
+    List<Chain> chains =
+        awaitChains(start, name.equals("normal request") ? 0 : expectedStops(name));
     List<Event> events = services.eventsSince(start);
     if (trigger == null) { // the first deadline that fired
       trigger =
@@ -283,7 +337,7 @@ final class Demo {
                 ? "n/a (completed)"
                 : workStopped ? "yes, " + after + " after the trigger" : "NO"));
     outcomes.add(new Outcome(name, response, chains, events, workStopped, after));
-    lastChainId = latestChainId();
+    services.scenarioDone();
   }
 
   /** How many queries the scenario stops: the fan-out stops two, the others one. */
@@ -296,10 +350,11 @@ final class Demo {
    * stopped" hops (each service reports its steps on its own threads), or after {@link
    * #WAIT_MILLIS}.
    */
-  private List<Chain> awaitChains(int stops) throws InterruptedException {
+  private List<Chain> awaitChains(Instant start, int stops)
+      throws InterruptedException, IOException {
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
     while (true) {
-      List<Chain> chains = newChains();
+      List<Chain> chains = services.chainsSince(start);
       long stopped =
           chains.stream()
               .flatMap(c -> c.hops().stream())
@@ -356,37 +411,18 @@ final class Demo {
     }
   }
 
-  private static void writeHtml(PrintStream out, Path html) throws IOException {
+  private static void writeHtml(PrintStream out, Path html, ContextTree.Snapshot picture)
+      throws IOException {
     Path parent = html.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    Files.writeString(html, Render.html(ContextTree.snapshot()), StandardCharsets.UTF_8);
+    Files.writeString(html, Render.html(picture), StandardCharsets.UTF_8);
     out.println();
     out.println("picture of every chain: " + html.toAbsolutePath());
   }
 
   // ---- small helpers -----------------------------------------------------------------------
-
-  private List<Chain> newChains() {
-    List<Chain> fresh = new ArrayList<>();
-    for (Chain c : ContextTree.chains()) {
-      if (c.id() > lastChainId) {
-        fresh.add(c);
-      }
-    }
-    fresh.sort(Comparator.comparing(Chain::startedAt));
-    return fresh;
-  }
-
-  /** The newest chain id so far, routine ends included. */
-  private static long latestChainId() {
-    long max = 0;
-    for (Chain c : ContextTree.chains(true)) {
-      max = Math.max(max, c.id());
-    }
-    return max;
-  }
 
   private HttpRequest request(String pathAndQuery, String timeoutMs) {
     URI target = services.gatewayUri().resolve(pathAndQuery);

@@ -33,6 +33,13 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--serve", description = "Keep the live debug page up until Ctrl-C.")
   boolean serve;
 
+  @Option(
+      names = "--processes",
+      description =
+          "Run the three services as three JVMs, each recording JFR; print the chains read back"
+              + " from the merged recordings.")
+  boolean processes;
+
   @Option(names = "--short", description = "Accepted for scripts.")
   boolean shortRun;
 
@@ -70,6 +77,9 @@ final class DemoCommand implements Callable<Integer> {
     }
     if (serve) {
       args.add("--serve");
+    }
+    if (processes) {
+      args.add("--processes");
     }
     if (shortRun) {
       args.add("--short");

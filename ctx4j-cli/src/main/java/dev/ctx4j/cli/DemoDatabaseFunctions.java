@@ -11,8 +11,16 @@ import java.util.concurrent.locks.LockSupport;
 public final class DemoDatabaseFunctions {
   private DemoDatabaseFunctions() {}
 
+  /** Run once, on the first row, by a query started on this thread: the query is running. */
+  static final ThreadLocal<Runnable> RUNNING = new ThreadLocal<>();
+
   /** Waits {@code micros} microseconds and returns 1; the query's row loop checks for cancel. */
   public static int pause(int micros) {
+    Runnable running = RUNNING.get();
+    if (running != null) {
+      RUNNING.remove();
+      running.run();
+    }
     LockSupport.parkNanos(micros * 1_000L);
     return 1;
   }

@@ -46,6 +46,16 @@ final class DemoJson {
     return sb.append("\n]}\n").toString();
   }
 
+  /** {@code {"chains":[...]}}: each chain as in the demo's file ({@code ctx4j trace}'s JSON). */
+  static String chains(List<Chain> chains) {
+    StringBuilder sb = new StringBuilder("{\"chains\":[");
+    for (int i = 0; i < chains.size(); i++) {
+      sb.append(i == 0 ? "" : ",");
+      chain(sb, chains.get(i));
+    }
+    return sb.append("\n]}\n").toString();
+  }
+
   static void chain(StringBuilder sb, Chain c) {
     sb.append("\n  {\"cause\":").append(str(c.cause()));
     sb.append(",\"what\":").append(str(c.what()));

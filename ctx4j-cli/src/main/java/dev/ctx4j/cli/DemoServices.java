@@ -24,10 +24,14 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -47,7 +51,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * ContextDataSource}. Every service's contexts hang from a root that binds {@link
  * ContextTree#SERVICE} to its name, so each chain is drawn in that service's lane.
  */
-final class DemoServices implements AutoCloseable {
+final class DemoServices implements DemoBackend {
   static final String GATEWAY = "gateway";
   static final String ORDERS = "orders";
   static final String INVENTORY = "inventory";
@@ -57,31 +61,61 @@ final class DemoServices implements AutoCloseable {
   /** What a piece of work did, when: the demo prints these next to the propagation chains. */
   record Event(Instant at, String service, String what) {}
 
-  private final HikariDataSource pool;
+  private final HikariDataSource pool; // null unless inventory runs here
   private final ContextDataSource db;
   private final String slowQuery;
+  private final String archiveQuery;
+  private final boolean onPostgres;
   private final ContextHttpClient http;
-  private final Server inventory;
+  private final Server inventory; // each null unless that service runs in this process
   private final Server orders;
   private final Server gateway;
+  private volatile URI inventoryUri; // where orders calls inventory
+  private volatile URI ordersUri; // where the gateway calls orders
   private final List<Event> events = new ArrayList<>(); // guarded by itself
+  private final Consumer<Event> listener;
   private volatile CountDownLatch queryStarted = new CountDownLatch(1);
+  private long lastChainId; // in-process chains: the newest id before the current scenario
 
+  /** All three services in this process. */
   DemoServices(String jdbcUrl) throws Exception {
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(jdbcUrl);
-    config.setMaximumPoolSize(POOL_SIZE);
-    config.setMinimumIdle(POOL_SIZE);
-    config.setPoolName("demo-inventory");
-    pool = new HikariDataSource(config);
-    warmUp(pool);
-    db = ContextDataSource.wrap(pool);
-    boolean postgres = jdbcUrl.startsWith("jdbc:postgresql:");
-    slowQuery =
-        postgres
-            ? "SELECT CAST(? AS VARCHAR) AS sku, pg_sleep(30)"
-            : "SELECT CAST(? AS VARCHAR), SUM(DEMO_PAUSE(200)) FROM SYSTEM_RANGE(1, 1000000)";
-    createSchema(postgres);
+    this(Set.of(GATEWAY, ORDERS, INVENTORY), jdbcUrl, e -> {});
+  }
+
+  /**
+   * The services of {@code roles} in this process (for {@code demo --processes}, one each); the
+   * others are reached at the addresses given to {@link #peers}. {@code listener} hears every event
+   * as it is recorded.
+   */
+  DemoServices(Set<String> roles, String jdbcUrl, Consumer<Event> listener) throws Exception {
+    this.listener = listener;
+    if (roles.contains(INVENTORY)) {
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(jdbcUrl);
+      config.setMaximumPoolSize(POOL_SIZE);
+      config.setMinimumIdle(POOL_SIZE);
+      config.setPoolName("demo-inventory");
+      pool = new HikariDataSource(config);
+      warmUp(pool);
+      db = ContextDataSource.wrap(pool);
+      boolean postgres = jdbcUrl.startsWith("jdbc:postgresql:");
+      onPostgres = postgres;
+      slowQuery =
+          postgres
+              ? "SELECT CAST(? AS VARCHAR) AS sku, pg_sleep(30)"
+              : "SELECT CAST(? AS VARCHAR), SUM(DEMO_PAUSE(200)) FROM SYSTEM_RANGE(1, 1000000)";
+      archiveQuery =
+          postgres
+              ? "SELECT CAST(? AS VARCHAR) AS sku, pg_sleep(0.3)"
+              : "SELECT CAST(? AS VARCHAR), SUM(DEMO_PAUSE(300)) FROM SYSTEM_RANGE(1, 1000)";
+      createSchema(postgres);
+    } else {
+      pool = null;
+      db = null;
+      slowQuery = null;
+      archiveQuery = null;
+      onPostgres = false;
+    }
     // Each hop keeps 250 ms of the budget for itself: the callee's deadline fires first, so the
     // work deepest down (the database query) is the one the deadline stops.
     http =
@@ -89,32 +123,90 @@ final class DemoServices implements AutoCloseable {
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build())
             .margin(HOP_MARGIN)
             .build();
-    inventory = start(INVENTORY, this::inventory);
-    orders = start(ORDERS, this::orders);
-    gateway = start(GATEWAY, this::gateway);
+    inventory = roles.contains(INVENTORY) ? start(INVENTORY, this::inventory) : null;
+    inventoryUri = inventory == null ? null : uri(inventory);
+    orders = roles.contains(ORDERS) ? start(ORDERS, this::orders) : null;
+    ordersUri = orders == null ? null : uri(orders);
+    gateway = roles.contains(GATEWAY) ? start(GATEWAY, this::gateway) : null;
   }
 
-  URI gatewayUri() {
+  /** Where the services that run elsewhere listen (null: unchanged). */
+  void peers(URI inventoryAt, URI ordersAt) {
+    if (inventoryAt != null) {
+      inventoryUri = inventoryAt;
+    }
+    if (ordersAt != null) {
+      ordersUri = ordersAt;
+    }
+  }
+
+  /** The address of the one service of this process (the first of gateway, orders, inventory). */
+  URI localUri() {
+    return uri(gateway != null ? gateway : orders != null ? orders : inventory);
+  }
+
+  @Override
+  public URI gatewayUri() {
     return uri(gateway);
   }
 
   /** The events recorded at or after {@code since}, in order. */
-  List<Event> eventsSince(Instant since) {
+  @Override
+  public List<Event> eventsSince(Instant since) {
     synchronized (events) {
       return events.stream().filter(e -> !e.at().isBefore(since)).toList();
     }
   }
 
   /** A latch counted down when inventory starts its next query. */
-  CountDownLatch armQueryStarted() {
+  @Override
+  public CountDownLatch armQueryStarted() {
     CountDownLatch latch = new CountDownLatch(1);
     queryStarted = latch;
     return latch;
   }
 
   /** Stops the orders service with requests in flight: its lifetime context is cancelled first. */
-  void stopOrders() throws Exception {
+  @Override
+  public void stopOrders() throws Exception {
     orders.stop();
+  }
+
+  @Override
+  public void begin() {
+    lastChainId = latestChainId();
+  }
+
+  /** The chains begun since the last scenario ended (in-process: by chain id). */
+  @Override
+  public List<ContextTree.Chain> chainsSince(Instant scenarioStart) {
+    List<ContextTree.Chain> fresh = new ArrayList<>();
+    for (ContextTree.Chain c : ContextTree.chains()) {
+      if (c.id() > lastChainId) {
+        fresh.add(c);
+      }
+    }
+    fresh.sort(Comparator.comparing(ContextTree.Chain::startedAt));
+    return fresh;
+  }
+
+  @Override
+  public void scenarioDone() {
+    lastChainId = latestChainId();
+  }
+
+  @Override
+  public ContextTree.Snapshot picture() {
+    return ContextTree.snapshot();
+  }
+
+  /** The newest chain id so far, routine ends included. */
+  private static long latestChainId() {
+    long max = 0;
+    for (ContextTree.Chain c : ContextTree.chains(true)) {
+      max = Math.max(max, c.id());
+    }
+    return max;
   }
 
   /**
@@ -184,13 +276,32 @@ final class DemoServices implements AutoCloseable {
     try (Connection c = db.getConnection()) {
       String qty = queryOne(c, "SELECT qty FROM demo_stock WHERE sku = ?", sku);
       if (qty == null) {
+        if (slow) {
+          // The archive is searched before the SKU is declared unknown: in the fan-out, the
+          // other lookups' heavy queries are running by the time this one fails.
+          queryOne(c, archiveQuery, sku);
+        }
         event("inventory", "unknown sku " + sku);
         return reply(response, callback, 404, "unknown sku " + sku);
       }
       if (slow) {
-        event("inventory", "heavy query for " + sku + " started");
-        queryStarted.countDown();
-        queryOne(c, slowQuery, sku);
+        Runnable running =
+            () -> {
+              event("inventory", "heavy query for " + sku + " started");
+              queryStarted.countDown();
+            };
+        if (onPostgres) {
+          running.run();
+        } else {
+          // told from inside the query (its first row), so a scenario never acts on a query
+          // that has not begun: a context ended before it stops nothing
+          DemoDatabaseFunctions.RUNNING.set(running);
+        }
+        try {
+          queryOne(c, slowQuery, sku);
+        } finally {
+          DemoDatabaseFunctions.RUNNING.remove();
+        }
       }
       event("inventory", "answered " + sku + "=" + qty);
       return reply(response, callback, 200, sku + "=" + qty);
@@ -223,7 +334,7 @@ final class DemoServices implements AutoCloseable {
     try {
       if (skus == null) {
         return reply(
-            response, callback, 200, call(uri(inventory), "/stock", query.getValue("sku"), work));
+            response, callback, 200, call(inventoryUri, "/stock", query.getValue("sku"), work));
       }
       try (TaskGroup group = TaskGroup.open(Context.current())) {
         List<Future<String>> lookups = new ArrayList<>();
@@ -253,7 +364,7 @@ final class DemoServices implements AutoCloseable {
   }
 
   private ContextTask<String> lookup(String sku, String work) {
-    return ctx -> call(ctx, uri(inventory), "/stock", sku, work);
+    return ctx -> call(ctx, inventoryUri, "/stock", sku, work);
   }
 
   /** {@code GET /checkout?...}: forwards to orders with what is left of the budget. */
@@ -262,7 +373,7 @@ final class DemoServices implements AutoCloseable {
     try {
       HttpResponse<String> r =
           http.send(
-              HttpRequest.newBuilder(uri(orders).resolve(target)).build(),
+              HttpRequest.newBuilder(ordersUri.resolve(target)).build(),
               HttpResponse.BodyHandlers.ofString());
       return reply(response, callback, r.statusCode(), r.body());
     } catch (ContextException e) {
@@ -298,17 +409,20 @@ final class DemoServices implements AutoCloseable {
   // ---- helpers -----------------------------------------------------------------------------
 
   private void event(String service, String what) {
+    Event e = new Event(Instant.now(), service, what);
     synchronized (events) {
-      events.add(new Event(Instant.now(), service, what));
+      events.add(e);
       events.notifyAll();
     }
+    listener.accept(e);
   }
 
   /**
    * Waits until an event of {@code service} containing {@code text} was recorded after {@code
    * since}, or {@code maxMillis} passed; returns it, or null.
    */
-  Event awaitEvent(Instant since, String service, String text, long maxMillis)
+  @Override
+  public Event awaitEvent(Instant since, String service, String text, long maxMillis)
       throws InterruptedException {
     long end = System.nanoTime() + maxMillis * 1_000_000L;
     synchronized (events) {
@@ -349,8 +463,8 @@ final class DemoServices implements AutoCloseable {
   @Override
   public void close() {
     try {
-      for (Server s : List.of(gateway, orders, inventory)) {
-        if (s.isRunning()) {
+      for (Server s : Arrays.asList(gateway, orders, inventory)) {
+        if (s != null && s.isRunning()) {
           s.stop();
         }
       }
@@ -360,7 +474,9 @@ final class DemoServices implements AutoCloseable {
       }
       throw new IllegalStateException("could not stop the demo services", e);
     } finally {
-      pool.close();
+      if (pool != null) {
+        pool.close();
+      }
     }
   }
 }

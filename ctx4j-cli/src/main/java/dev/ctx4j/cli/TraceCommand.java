@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code ctx4j trace FILE.jfr... [--all] [--format text|mermaid|dot|html|json]}: the propagation
  * chains of flight recordings made with tracing on ({@code -Dctx4j.trace=on}, {@code jcmd <pid>
- * JFR.start}); recordings of several services are merged into one chain per propagation.
+ * JFR.start}); recordings of several services are merged into one chain per propagation. JSON is
+ * {@code {"chains":[...]}}, each chain in the form of {@code target/ctx4j-demo.json}.
  */
 @Command(
     name = "trace",
@@ -96,7 +97,7 @@ final class TraceCommand implements Callable<Integer> {
           case "mermaid" -> Render.mermaid(s);
           case "dot" -> Render.dot(s);
           case "html" -> Render.html(s);
-          case "json" -> Render.chainsJson(chains) + "\n";
+          case "json" -> DemoJson.chains(chains);
           default -> Render.chainsText(chains);
         });
     return 0;

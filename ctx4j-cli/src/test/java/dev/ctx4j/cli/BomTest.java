@@ -26,6 +26,7 @@ class BomTest {
   private static final Set<String> UNLISTED =
       Set.of(
           "ctx4j-bench",
+          "ctx4j-bench/load",
           "ctx4j-cli",
           "ctx4j-bom",
           "ctx4j-spring-boot3-test",

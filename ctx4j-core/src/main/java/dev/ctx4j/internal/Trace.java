@@ -47,7 +47,7 @@ public final class Trace {
 
     String ref(Context ctx);
 
-    String sent(Context ctx, String request);
+    String sent(Context ctx, String request, String via);
 
     void received(Context ctx, String remoteParent, String request);
 
@@ -147,7 +147,72 @@ public final class Trace {
    * the ref to carry in the request, or null while tracing is off (send nothing then).
    */
   public static String sent(Context ctx, String request) {
-    return core.sent(ctx, request);
+    return core.sent(ctx, request, null);
+  }
+
+  /**
+   * As {@link #sent(Context, String)}, for a request that already names its sender another way:
+   * {@code via} (a {@link #traceparent} value) is what the receiving side will record as its remote
+   * parent, and chains are stitched through it to the sending context. The ref returned need not be
+   * sent then.
+   */
+  public static String sent(Context ctx, String request, String via) {
+    return core.sent(ctx, request, via);
+  }
+
+  /** The W3C trace context header: read, never written, by ctx4j (ADR 0092). */
+  public static final String TRACEPARENT = "traceparent";
+
+  /** The longest {@code traceparent} value {@link #traceparent} looks at. */
+  public static final int MAX_TRACEPARENT_LENGTH = 256;
+
+  /**
+   * The remote parent a W3C {@code traceparent} value names, {@code w3c:<trace-id>-<parent-id>}, or
+   * null unless it is well formed: 2 lower-case hex digits of version (not {@code ff}), a dash, 32
+   * of trace-id (not all zero), a dash, 16 of parent-id (not all zero), a dash, 2 of flags; nothing
+   * more for version {@code 00}, only {@code -...} after the flags for a later version; at most
+   * {@value #MAX_TRACEPARENT_LENGTH} characters. For values read from other processes: shown, never
+   * trusted.
+   */
+  public static String traceparent(String value) {
+    if (value == null || value.length() < 55 || value.length() > MAX_TRACEPARENT_LENGTH) {
+      return null;
+    }
+    if (value.charAt(2) != '-' || value.charAt(35) != '-' || value.charAt(52) != '-') {
+      return null;
+    }
+    String version = value.substring(0, 2);
+    String traceId = value.substring(3, 35);
+    String parentId = value.substring(36, 52);
+    if (!hex(version) || version.equals("ff") || !hex(traceId) || !hex(parentId)) {
+      return null;
+    }
+    if (!hex(value.substring(53, 55)) || zero(traceId) || zero(parentId)) {
+      return null;
+    }
+    if (value.length() > 55 && (version.equals("00") || value.charAt(55) != '-')) {
+      return null;
+    }
+    return "w3c:" + traceId + "-" + parentId;
+  }
+
+  private static boolean hex(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean zero(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) != '0') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

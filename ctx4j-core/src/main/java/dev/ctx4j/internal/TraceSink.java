@@ -123,6 +123,8 @@ public interface TraceSink {
    * @param request e.g. {@code GET /order}
    * @param serving the request the sending service is serving (e.g. {@code GET /checkout}), or
    *     empty
+   * @param via what the request carries instead of {@code ref} for the receiver to record (a {@link
+   *     Trace#traceparent} value), or null when it carries {@code ref}
    */
   record Sent(
       String ref,
@@ -131,7 +133,8 @@ public interface TraceSink {
       String request,
       String serving,
       String thread,
-      Instant at) {
+      Instant at,
+      String via) {
     /** Checks the fields that must be there. */
     public Sent {
       Objects.requireNonNull(ref, "ref");

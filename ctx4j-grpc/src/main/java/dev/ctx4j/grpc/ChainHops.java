@@ -19,11 +19,25 @@ final class ChainHops {
   static final Metadata.Key<String> PARENT =
       Metadata.Key.of("ctx4j-parent", Metadata.ASCII_STRING_MARSHALLER);
 
+  /** The W3C trace context, as OpenTelemetry's gRPC instrumentation sends it (ADR 0092). */
+  static final Metadata.Key<String> TRACEPARENT =
+      Metadata.Key.of(Trace.TRACEPARENT, Metadata.ASCII_STRING_MARSHALLER);
+
   private ChainHops() {}
 
-  /** Adds the ref of {@code ctx} to {@code headers} while tracing is on. */
+  /**
+   * Adds the ref of {@code ctx} to {@code headers} while tracing is on, unless they carry one valid
+   * {@code traceparent} already: then the receiver records that, and this side records which
+   * context sent it.
+   */
   static void sent(Context ctx, Metadata headers, String method) {
     if (Tracing.isOn()) {
+      String via = only(headers.getAll(TRACEPARENT));
+      via = via == null ? null : Trace.traceparent(via);
+      if (via != null && !headers.containsKey(PARENT)) {
+        Trace.sent(ctx, method, via);
+        return;
+      }
       String ref = Trace.sent(ctx, method);
       if (ref != null) {
         headers.removeAll(PARENT);
@@ -32,20 +46,31 @@ final class ChainHops {
     }
   }
 
-  /** Records where the call of {@code ctx} came from, if {@code headers} say so validly. */
+  /**
+   * Records where the call of {@code ctx} came from, if {@code headers} say so validly: one valid
+   * {@code ctx4j-parent}, else one valid {@code traceparent}.
+   */
   static void received(Context ctx, Metadata headers, String method) {
     if (Tracing.isOn()) {
-      Iterable<String> all = headers.getAll(PARENT);
-      String only = null;
-      int n = 0;
-      if (all != null) {
-        for (String v : all) {
-          only = v;
-          n++;
-        }
+      String from = Trace.validRef(only(headers.getAll(PARENT)));
+      if (from == null) {
+        from = Trace.traceparent(only(headers.getAll(TRACEPARENT)));
       }
-      Trace.received(ctx, n == 1 ? Trace.validRef(only) : null, method);
+      Trace.received(ctx, from, method);
     }
+  }
+
+  /** The one value of {@code all}; null if none or several. */
+  private static String only(Iterable<String> all) {
+    String only = null;
+    int n = 0;
+    if (all != null) {
+      for (String v : all) {
+        only = v;
+        n++;
+      }
+    }
+    return n == 1 ? only : null;
   }
 
   /** The client call in {@code ctx} was cancelled because ctx ended: a reset was sent. */

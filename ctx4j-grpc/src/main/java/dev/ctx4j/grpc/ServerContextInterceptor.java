@@ -226,8 +226,12 @@ public final class ServerContextInterceptor implements ServerInterceptor {
     } else {
       reason = CallCancelledException.Reason.DISCONNECTED;
     }
-    ctx.cancel(new CallCancelledException(reason, closed == null ? Status.CANCELLED : closed));
-    ChainHops.resetReceived(ctx, String.valueOf(code));
+    CallCancelledException why =
+        new CallCancelledException(reason, closed == null ? Status.CANCELLED : closed);
+    ctx.cancel(why);
+    if (ctx.cause() == why) { // one hop per call: onCancel and the grpc context both come here
+      ChainHops.resetReceived(ctx, String.valueOf(code));
+    }
   }
 
   /** Runs {@code next.startCall} with the call's context bound. */

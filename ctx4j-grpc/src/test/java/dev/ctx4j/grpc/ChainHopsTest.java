@@ -17,6 +17,8 @@ import io.grpc.CallOptions;
 import io.grpc.Metadata;
 import io.grpc.stub.ClientCalls;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,6 +88,116 @@ class ChainHopsTest {
         assertEquals(null, capture.starts.get(i).remoteParent(), "ignored: value " + i);
       }
       assertEquals("a-b.1", capture.starts.get(3).remoteParent());
+    }
+  }
+
+  @Test
+  void traceparent_receivedWhenNoCtx4jParent_malformedOrRepeatedIgnored_senderSendsNoRef() {
+    String good = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    String named = "w3c:4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7";
+    try (ChainCapture capture = new ChainCapture()) {
+      for (String[] values :
+          new String[][] {
+            {"ff" + good.substring(2)}, {good + "-x"}, {good, good}, {"garbage"}, {good}
+          }) {
+        CancellableContext ctx = Context.background().withCancel();
+        Metadata headers = new Metadata();
+        for (String v : values) {
+          headers.put(ChainHops.TRACEPARENT, v);
+        }
+        ChainHops.received(ctx, headers, "svc/M");
+        ctx.cancel(new IllegalStateException("x"));
+      }
+      assertEquals(5, capture.starts.size());
+      for (int i = 0; i < 4; i++) {
+        assertEquals(null, capture.starts.get(i).remoteParent(), "ignored: value " + i);
+      }
+      assertEquals(named, capture.starts.get(4).remoteParent());
+
+      CancellableContext caller = Context.background().withCancel();
+      Metadata out = new Metadata();
+      out.put(ChainHops.TRACEPARENT, good);
+      ChainHops.sent(caller, out, "svc/M");
+      assertEquals(null, out.get(ChainHops.PARENT), "a call with a traceparent needs no ref");
+      Metadata plain = new Metadata();
+      ChainHops.sent(caller, plain, "svc/M");
+      assertEquals(
+          dev.ctx4j.internal.Trace.ref(caller), plain.get(ChainHops.PARENT), "else the ref");
+      caller.cancel();
+    }
+  }
+
+  /**
+   * A → B → C: the cancel at A crosses B both ways round — B receives A's reset as a server and
+   * sends its own to C as a client — and each received reset names the sender's context.
+   */
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void relay_resetReceivedAndSentAtTheMiddle_eachReceiverNamesItsSender(Transport transport)
+      throws Exception {
+    Seen c = new Seen();
+    CompletableFuture<Context> bSaw = new CompletableFuture<>();
+    try (ChainCapture capture = new ChainCapture();
+        Endpoint cEnd =
+            Endpoint.start(
+                transport, Context.background(), Wire.service(req -> c.blockUntilDone(), null));
+        Endpoint bEnd =
+            Endpoint.start(
+                transport,
+                Context.background(),
+                Wire.service(
+                    req -> {
+                      bSaw.complete(Context.current());
+                      return io.grpc.Context.ROOT.call(
+                          () ->
+                              ClientCalls.blockingUnaryCall(
+                                  cEnd.channel, Wire.UNARY, CallOptions.DEFAULT, req));
+                    },
+                    null));
+        CancellableContext a = Context.background().withCancel()) {
+      Thread caller =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      a.call(
+                          () ->
+                              ClientCalls.blockingUnaryCall(
+                                  bEnd.channel, Wire.UNARY, CallOptions.DEFAULT, "a"));
+                    } catch (Exception expected) {
+                      // cancelled, as the test wants
+                    }
+                  });
+      assertTrue(c.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS), "C entered");
+      Context b = bSaw.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      a.cancel(new IllegalStateException("A gave up"));
+      caller.join();
+      List<TraceSink.Hop> sent = capture.await(HopKind.STREAM_RESET_SENT, 2);
+      String refA = Trace.ref(a);
+      String refB = Trace.ref(b);
+      assertEquals(
+          java.util.Set.of(refA, refB),
+          java.util.Set.of(sent.get(0).ref(), sent.get(1).ref()),
+          "A and B each sent a reset");
+      TraceSink.Hop atC =
+          capture.await(
+              h -> h.kind() == HopKind.STREAM_RESET_RECEIVED && refB.equals(h.remoteParent()));
+      TraceSink.Hop atB =
+          capture.await(
+              h -> h.kind() == HopKind.STREAM_RESET_RECEIVED && refA.equals(h.remoteParent()));
+      assertEquals("CANCELLED", atC.detail(), "C's reset received names B");
+      assertEquals("CANCELLED", atB.detail(), "B's reset received names A");
+      long perContext =
+          capture.hops.stream()
+              .filter(h -> h.kind() == HopKind.STREAM_RESET_RECEIVED)
+              .map(h -> Trace.ref(h.context()))
+              .distinct()
+              .count();
+      assertEquals(
+          perContext,
+          capture.hops.stream().filter(h -> h.kind() == HopKind.STREAM_RESET_RECEIVED).count(),
+          "one reset-received hop per server call: " + capture.hops);
+      assertTrue(c.context().isDone(), "C's work ended");
     }
   }
 }

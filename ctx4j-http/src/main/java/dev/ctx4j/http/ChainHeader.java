@@ -19,6 +19,10 @@ import java.util.function.Function;
  * RequestContextHandler} and {@link ContextFilter}: a value that does not match exactly, a header
  * sent twice, or an oversized value is ignored — the request is served all the same, without a
  * remote parent. The value is shown in chains and never trusted for anything else.
+ *
+ * <p>A request that already carries a valid W3C {@code traceparent} gets no {@code Ctx4j-Parent}:
+ * the receiver records the traceparent as its remote parent, the sender which context sent it (ADR
+ * 0092). A {@code Ctx4j-Parent} received wins over a traceparent.
  */
 final class ChainHeader {
   static final String NAME = "Ctx4j-Parent";
@@ -35,21 +39,43 @@ final class ChainHeader {
   }
 
   /**
+   * The remote parent of a request: its {@code Ctx4j-Parent} header if valid, else its W3C {@code
+   * traceparent} if valid (sent once, well formed: {@link Trace#traceparent}), else null.
+   */
+  static String remoteParent(Function<String, List<String>> headers) {
+    String ref = parse(headers.apply(NAME));
+    if (ref != null) {
+      return ref;
+    }
+    List<String> tp = headers.apply(Trace.TRACEPARENT);
+    return tp == null || tp.size() != 1 ? null : Trace.traceparent(tp.get(0));
+  }
+
+  /**
    * Records that {@code ctx}, a request context, serves {@code method path} and came from the
    * context the request's header names (if any).
    */
   static void received(
       Context ctx, Function<String, List<String>> headers, String method, String path) {
     if (dev.ctx4j.Tracing.isOn()) {
-      Trace.received(ctx, parse(headers.apply(NAME)), method + " " + path);
+      Trace.received(ctx, remoteParent(headers), method + " " + path);
     }
   }
 
   /**
    * {@code request} with the header naming {@code ctx}, while tracing is on; else {@code request}.
+   * A request that already carries one valid {@code traceparent} (an OpenTelemetry-instrumented
+   * caller) is sent as it is: the receiver records the traceparent, and this side records which
+   * context sent it (ADR 0092).
    */
   static HttpRequest withParent(Context ctx, HttpRequest request) {
     if (!dev.ctx4j.Tracing.isOn()) {
+      return request;
+    }
+    List<String> tp = request.headers().allValues(Trace.TRACEPARENT);
+    String via = tp.size() == 1 ? Trace.traceparent(tp.get(0)) : null;
+    if (via != null && request.headers().firstValue(NAME).isEmpty()) {
+      Trace.sent(ctx, label(request), via);
       return request;
     }
     String ref = Trace.sent(ctx, label(request));

@@ -30,9 +30,10 @@ import jdk.jfr.StackTrace;
  * the {@link #recent()} reports, and logged as a warning (once per site) with both sites.
  *
  * <p>Not reported: code marked {@link IntentionalRoot}; contexts derived from {@code
- * withoutCancel()} (the way to outlive a request); value contexts (they cannot be cancelled). With
- * tracing off nothing is checked: the detector lives in tracing's sink, which core does not call
- * then.
+ * withoutCancel()} (the way to outlive a request); value contexts (they cannot be cancelled); the
+ * roots ctx4j's integrations make themselves (a server's lifetime, a gRPC call's context on a
+ * caller's thread). With tracing off nothing is checked: the detector lives in tracing's sink,
+ * which core does not call then.
  */
 public final class BrokenChains {
   /** How many reports {@link #recent()} keeps. */
@@ -107,6 +108,9 @@ public final class BrokenChains {
         || InternalContexts.neverEnds(current)) {
       return;
     }
+    if (derivedByAnIntegration()) {
+      return; // a server's or a client's own root (a call context on a caller's thread, say)
+    }
     StackTraceElement site = Trace.callerSite();
     if (site != null && intentional(site)) {
       return;
@@ -139,6 +143,35 @@ public final class BrokenChains {
     if (log) {
       LOG.log(System.Logger.Level.WARNING, r.toString());
     }
+  }
+
+  private static final List<String> INTEGRATIONS =
+      List.of("dev.ctx4j.http.", "dev.ctx4j.jdbc.", "dev.ctx4j.grpc.", "dev.ctx4j.spring.");
+
+  /**
+   * True if the code that derived the context (the first frame below core and this sink) is one of
+   * ctx4j's integrations: their roots are the lifetimes and requests they own.
+   */
+  private static boolean derivedByAnIntegration() {
+    return StackWalker.getInstance()
+        .walk(
+            frames ->
+                frames
+                    .map(StackWalker.StackFrame::getClassName)
+                    .filter(n -> isTest(n) || !isCoreOrObserve(n))
+                    .findFirst()
+                    .map(n -> !isTest(n) && INTEGRATIONS.stream().anyMatch(n::startsWith))
+                    .orElse(false));
+  }
+
+  private static boolean isCoreOrObserve(String name) {
+    return name.startsWith("dev.ctx4j.observe.")
+        || name.startsWith("dev.ctx4j.internal.")
+        || (name.startsWith("dev.ctx4j.") && name.indexOf('.', "dev.ctx4j.".length()) < 0);
+  }
+
+  private static boolean isTest(String name) {
+    return name.endsWith("Test") || name.contains("Test$");
   }
 
   /** True for background() and todo(), and for value contexts over them (not withoutCancel()). */

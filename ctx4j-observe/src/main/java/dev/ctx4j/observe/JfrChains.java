@@ -113,7 +113,8 @@ public final class JfrChains {
         text(e, "request"),
         text(e, "serving"),
         text(e, "sender"),
-        micros(e.getLong("atMicros")));
+        micros(e.getLong("atMicros")),
+        text(e, "via"));
   }
 
   private static HopKind kind(String name) {

@@ -449,7 +449,8 @@ final class Registry implements TraceSink {
               s.request(),
               s.serving(),
               s.thread(),
-              s.at()));
+              s.at(),
+              s.via()));
       while (sent.size() > MAX_SENT_KEPT) {
         sent.removeLast();
       }

@@ -87,17 +87,17 @@ public final class Render {
   }
 
   /**
-   * A chain's header in the user's terms: what happened, where, by whom, how far it went, and when
-   * the work stopped, e.g. {@code client hung up · gateway GET /checkout · by gateway-12 · 3
-   * services, 9 hops · work stopped in 69.0ms}.
+   * A chain's header in the user's terms: what happened, where (and, when the user's code
+   * cancelled, at which line on which thread), how far it went, and when the work stopped, e.g.
+   * {@code client hung up · gateway GET /checkout · 3 services, 9 hops · work stopped in 69.0ms}.
    */
   static String chainHeadline(Chain c) {
     StringBuilder sb = new StringBuilder(c.what());
     sb.append(" · ").append(where(c));
-    if (!c.site().isEmpty()) {
+    if (!c.site().isEmpty()) { // someone's code cancelled: where, and on which thread
       sb.append(" at ").append(c.site());
-    }
-    sb.append(" by ").append(c.thread().isBlank() ? "?" : c.thread());
+      sb.append(" by ").append(c.thread().isBlank() ? "?" : c.thread());
+    } // else a disconnect, a deadline, a failed task: ctx4j's own thread, shown on the first hop
     boolean plain =
         c.state() == State.DEADLINE_EXCEEDED
             || c.what().equals("client hung up")

@@ -26,7 +26,8 @@ import java.util.Objects;
  * nothing joins is a top; its request path (the requests sent on the way to it, found by ref) is
  * drawn before it, at negative offsets. Offsets of joined chains are moved onto the top's clock by
  * the difference of their wall-clock starts (microseconds; across machines as good as their
- * clocks).
+ * clocks). A request that carried a W3C {@code traceparent} instead of the ref (ADR 0092) was
+ * recorded by its sender with that value too: the receiver's remote parent is read through it.
  *
  * <p>Routine ends (a plain cancel without a cause: a scope that ended because its work was done)
  * take no part unless all chains are asked for; then a top is marked routine if every chain joined
@@ -145,7 +146,10 @@ final class Stitcher {
     }
   }
 
-  /** A request that carried {@code ref} from {@code service} to another service. */
+  /**
+   * A request that carried {@code ref} (or {@code via}, e.g. a traceparent, that the receiver
+   * records instead) from {@code service} to another service.
+   */
   record Sent(
       String ref,
       String service,
@@ -153,9 +157,11 @@ final class Stitcher {
       String request,
       String serving,
       String thread,
-      Instant at) {
+      Instant at,
+      String via) {
     Sent {
       remoteParent = remoteParent == null || remoteParent.isEmpty() ? null : remoteParent;
+      via = via == null || via.isEmpty() ? null : via;
     }
   }
 
@@ -180,8 +186,13 @@ final class Stitcher {
       }
     }
     Map<String, Sent> sentByRef = new HashMap<>();
+    Map<String, String> aliases = new HashMap<>(); // what a request carried -> the sender's ref
     for (Sent s : sents) {
       sentByRef.put(s.ref, s);
+      if (s.via != null) {
+        sentByRef.put(s.via, s);
+        aliases.put(s.via, s.ref);
+      }
     }
     for (Raw r : raws) { // a chain also stands for the requests that led to it
       for (Sent s : pathOf(r, hopsOf.get(r), sentByRef)) {
@@ -192,6 +203,7 @@ final class Stitcher {
     IdentityHashMap<Raw, List<Raw>> children = new IdentityHashMap<>();
     for (Raw r : raws) {
       String remote = r.remoteParentOrFirst(hopsOf.get(r));
+      remote = remote == null ? null : aliases.getOrDefault(remote, remote);
       Join j = remote == null ? null : joinFor(r, remote, byRef);
       if (j != null) {
         joins.put(r, j);
@@ -203,7 +215,7 @@ final class Stitcher {
       if (joins.containsKey(top)) {
         continue;
       }
-      Chain c = build(top, hopsOf, children, sentByRef);
+      Chain c = build(top, hopsOf, children, sentByRef, aliases);
       if (all || !c.routine()) {
         out.add(c);
       }
@@ -259,7 +271,8 @@ final class Stitcher {
       Raw top,
       IdentityHashMap<Raw, List<RawHop>> hopsOf,
       IdentityHashMap<Raw, List<Raw>> children,
-      Map<String, Sent> sentByRef) {
+      Map<String, Sent> sentByRef,
+      Map<String, String> aliases) {
     List<Hop> hops = new ArrayList<>();
     List<RawHop> topHops = hopsOf.get(top);
     List<Sent> path = pathOf(top, topHops, sentByRef);
@@ -281,7 +294,7 @@ final class Stitcher {
     }
     boolean[] routine = {true};
     int[] descendants = {0};
-    add(top, top, parent, pathRefs, hops, hopsOf, children, routine, descendants, 0);
+    add(top, top, parent, pathRefs, hops, hopsOf, children, aliases, routine, descendants, 0);
     String request = path.isEmpty() ? top.request : path.get(0).serving;
     String service = top.service;
     return new Chain(
@@ -309,6 +322,7 @@ final class Stitcher {
       List<Hop> hops,
       IdentityHashMap<Raw, List<RawHop>> hopsOf,
       IdentityHashMap<Raw, List<Raw>> children,
+      Map<String, String> aliases,
       boolean[] routine,
       int[] descendants,
       int depth) {
@@ -366,6 +380,7 @@ final class Stitcher {
     for (Raw c : children.getOrDefault(r, List.of())) {
       // where c joins: the last hop of r about the ref c came from
       String ref = c.remoteParentOrFirst(hopsOf.get(c));
+      ref = ref == null ? null : aliases.getOrDefault(ref, ref);
       Integer p = ref == null ? null : lastByRef.get(ref);
       add(
           top,
@@ -375,6 +390,7 @@ final class Stitcher {
           hops,
           hopsOf,
           children,
+          aliases,
           routine,
           descendants,
           depth + 1);

@@ -8,6 +8,7 @@ import dev.ctx4j.CancellableContext;
 import dev.ctx4j.Context;
 import dev.ctx4j.Tracing;
 import dev.ctx4j.observe.ContextTree.Chain;
+import dev.ctx4j.observe.ContextTree.Hop;
 import dev.ctx4j.observe.ContextTree.State;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,5 +161,45 @@ class JfrChainsTest {
     assertEquals("down", c.hops().get(2).service());
     assertEquals(1, c.hops().get(2).parent(), "joined under the aborted exchange");
     assertTrue(c.hops().get(2).offsetNanos() >= c.hops().get(0).offsetNanos());
+  }
+
+  @Test
+  void read_traceparentCarried_calleeJoinsTheCallersAbortThroughIt() throws Exception {
+    Path up = dir.resolve("up-w3c.jfr");
+    Path down = dir.resolve("down-w3c.jfr");
+    String via =
+        dev.ctx4j.internal.Trace.traceparent(
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    CancellableContext caller =
+        Context.background().withValue(ContextTree.SERVICE, "up").withCancel();
+    CancellableContext callee =
+        Context.background().withValue(ContextTree.SERVICE, "down").withCancel();
+    dev.ctx4j.internal.Trace.received(callee, via, "GET /work");
+    try (Recording r = new Recording()) {
+      r.enable("ctx4j.Cancel");
+      r.enable("ctx4j.Hop");
+      r.enable("ctx4j.RequestSent");
+      r.start();
+      dev.ctx4j.internal.Trace.sent(caller, "GET /work", via); // no ctx4j ref crosses
+      caller.cancel(new IllegalStateException("caller gave up"));
+      dev.ctx4j.internal.Trace.stopped(
+          caller, dev.ctx4j.internal.HopKind.EXCHANGE_ABORTED, "", "GET /work");
+      r.stop();
+      r.dump(up);
+    }
+    try (Recording r = new Recording()) {
+      r.enable("ctx4j.Cancel");
+      r.enable("ctx4j.Hop");
+      r.start();
+      callee.cancel(new IllegalStateException("the caller left"));
+      r.stop();
+      r.dump(down);
+    }
+    List<Chain> merged = JfrChains.read(List.of(down, up), false);
+    assertEquals(1, merged.size(), "the callee's chain joins the caller's through the traceparent");
+    Chain c = merged.get(0);
+    assertEquals(List.of("up", "down"), c.services());
+    Hop downHop = c.hops().stream().filter(h -> h.service().equals("down")).findFirst().get();
+    assertEquals("exchange aborted", c.hops().get(downHop.parent()).kind(), "under the abort");
   }
 }

@@ -30,7 +30,7 @@ class RenderTest {
           ├── withTimeout(1.5s)  +4.2µs  woke worker-1
           │   └── withCancel  +9.8µs  woke worker-2, worker-3
           └── withCancel  +12.1µs
-        #6 deadline exceeded · Context.background.withTimeout(250ms) by ctx4j-timer · 1 hop in 900ns
+        #6 deadline exceeded · Context.background.withTimeout(250ms) · 1 hop in 900ns
           withTimeout(250ms)  +0s  woke db-1
         """,
         Render.text(known));
@@ -65,7 +65,7 @@ class RenderTest {
             c7h3["withCancel<br/>+12.1µs"]
             c7h0 --> c7h3
           end
-          subgraph chain6["#6 deadline exceeded · Context.background.withTimeout(250ms) by ctx4j-timer · 1 hop in 900ns"]
+          subgraph chain6["#6 deadline exceeded · Context.background.withTimeout(250ms) · 1 hop in 900ns"]
             c6h0["withTimeout(250ms)<br/>+0s"]
             c6h0t0(["db-1"])
             c6h0 -. woke .-> c6h0t0
@@ -122,7 +122,7 @@ class RenderTest {
             c7h0 -> c7h3;
           }
           subgraph cluster_chain6 {
-            label="#6 deadline exceeded · Context.background.withTimeout(250ms) by ctx4j-timer · 1 hop in 900ns";
+            label="#6 deadline exceeded · Context.background.withTimeout(250ms) · 1 hop in 900ns";
             c6h0 [label="withTimeout(250ms)\\n+0s", fillcolor="#fff3e0"];
             c6h0t0 [shape=ellipse, label="db-1", fillcolor="#e3f2fd"];
             c6h0 -> c6h0t0 [style=dashed, label="woke"];

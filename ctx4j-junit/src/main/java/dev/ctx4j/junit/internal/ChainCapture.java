@@ -7,9 +7,11 @@ import dev.ctx4j.internal.HopKind;
 import dev.ctx4j.internal.Trace;
 import dev.ctx4j.internal.TraceSink;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * Every chain start and hop core reports while installed (try-with-resources), each passed on to
@@ -26,6 +28,9 @@ public final class ChainCapture implements TraceSink, AutoCloseable {
 
   /** Every chain begun while installed, in the order begun. */
   public final List<Start> starts = new CopyOnWriteArrayList<>();
+
+  /** Every request sent to another service while installed, in the order sent. */
+  public final List<Sent> sent = new CopyOnWriteArrayList<>();
 
   private final TraceSink next;
   private final TraceSink previous;
@@ -75,10 +80,11 @@ public final class ChainCapture implements TraceSink, AutoCloseable {
   }
 
   @Override
-  public void sent(Sent sent) {
+  public void sent(Sent s) {
     if (next != null) {
-      next.sent(sent);
+      next.sent(s);
     }
+    sent.add(s);
     changed();
   }
 
@@ -123,6 +129,48 @@ public final class ChainCapture implements TraceSink, AutoCloseable {
             WAIT);
     if (!ok) {
       throw new AssertionError("no " + kind + " hop within " + WAIT + " in " + hops);
+    }
+    return found[0];
+  }
+
+  /** The first {@code n} hops of {@code kind}, waiting up to {@link #WAIT} for them. */
+  public List<Hop> await(HopKind kind, int n) throws InterruptedException {
+    List<List<Hop>> found = new ArrayList<>(1);
+    boolean ok =
+        awaitUntil(
+            () -> {
+              List<Hop> of = hops.stream().filter(h -> h.kind() == kind).toList();
+              if (of.size() < n) {
+                return false;
+              }
+              found.add(of.subList(0, n));
+              return true;
+            },
+            WAIT);
+    if (!ok) {
+      throw new AssertionError(
+          "fewer than " + n + " " + kind + " hops within " + WAIT + " in " + hops);
+    }
+    return found.get(0);
+  }
+
+  /** The first hop {@code which} accepts, waiting up to {@link #WAIT} for it. */
+  public Hop await(Predicate<Hop> which) throws InterruptedException {
+    Hop[] found = new Hop[1];
+    boolean ok =
+        awaitUntil(
+            () -> {
+              for (Hop h : hops) {
+                if (which.test(h)) {
+                  found[0] = h;
+                  return true;
+                }
+              }
+              return false;
+            },
+            WAIT);
+    if (!ok) {
+      throw new AssertionError("no such hop within " + WAIT + " in " + hops);
     }
     return found[0];
   }

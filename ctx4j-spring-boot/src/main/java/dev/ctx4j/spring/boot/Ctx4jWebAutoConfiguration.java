@@ -5,6 +5,7 @@ import dev.ctx4j.http.DeadlineHeaders;
 import dev.ctx4j.http.TimeoutHeader;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -46,7 +47,12 @@ public class Ctx4jWebAutoConfiguration {
   /** Client disconnects on embedded Tomcat and Jetty. */
   @Bean
   ContainerDisconnects ctx4jContainerDisconnects(Ctx4jProperties properties) {
-    return new ContainerDisconnects(properties.getHttp().isDisconnectWatcher());
+    Ctx4jProperties.Http http = properties.getHttp();
+    Duration delay = http.getDisconnectWatchDelay();
+    return new ContainerDisconnects(
+        http.isDisconnectWatcher(),
+        http.isTomcatHttp2Resets(),
+        delay == null ? Duration.ZERO : delay);
   }
 
   /** The request-context filter, on requests and their async and error dispatches. */
@@ -76,7 +82,8 @@ public class Ctx4jWebAutoConfiguration {
         new RequestContextFilter(
             b.build(),
             http.isIgnoreMalformedHeaders() ? null : headers,
-            ends.orderedStream().toList());
+            ends.orderedStream().toList(),
+            lifetime);
     FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(filter);
     registration.setName("ctx4jRequestContextFilter");
     registration.setOrder(http.getFilterOrder());

@@ -1,11 +1,11 @@
 package dev.ctx4j.spring.boot;
 
 import dev.ctx4j.http.ClientDisconnectedException;
-import dev.ctx4j.http.DisconnectWatcher;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
+import java.nio.channels.SocketChannel;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
@@ -13,7 +13,7 @@ import org.eclipse.jetty.io.SocketChannelEndPoint;
 /**
  * Client disconnects on Jetty 12 ee11 (Spring Boot 4's Jetty): the core request's failure listener
  * (HTTP/2 resets) and, for HTTP/1.x requests without a body on plain TCP, the connection's channel
- * for a {@link DisconnectWatcher} — what {@code ContextFilter} does on ee10 (docs/adr/0045, 0080).
+ * for a {@code DisconnectWatcher} — what {@code ContextFilter} does on ee10 (docs/adr/0045, 0080).
  *
  * <p>Only loaded when the ee11 classes are on the class path.
  */
@@ -27,7 +27,7 @@ final class JettyEe11Connections {
    */
   static Runnable watch(
       ServletRequest request,
-      Supplier<DisconnectWatcher> http1Watcher,
+      BiFunction<SocketChannel, Runnable, Runnable> http1Watch,
       Consumer<ClientDisconnectedException> gone) {
     ServletContextRequest core;
     try {
@@ -40,20 +40,18 @@ final class JettyEe11Connections {
     }
     core.addFailureListener(
         failure -> gone.accept(new ClientDisconnectedException("the client went away", failure)));
-    DisconnectWatcher.Watch watch = null;
+    Runnable end = null;
     if (request instanceof HttpServletRequest http && ContainerDisconnects.http1NoBody(http)) {
       EndPoint endPoint = core.getConnectionMetaData().getConnection().getEndPoint();
-      DisconnectWatcher w = http1Watcher.get();
-      if (w != null && endPoint instanceof SocketChannelEndPoint socketEndPoint) {
-        watch =
-            w.watch(
+      if (endPoint instanceof SocketChannelEndPoint socketEndPoint) {
+        end =
+            http1Watch.apply(
                 socketEndPoint.getChannel(),
                 () ->
                     gone.accept(
                         new ClientDisconnectedException("the client closed the connection", null)));
       }
     }
-    DisconnectWatcher.Watch ended = watch;
-    return ended == null ? () -> {} : ended::end;
+    return end == null ? () -> {} : end;
   }
 }

@@ -1,5 +1,6 @@
 package dev.ctx4j.spring.boot;
 
+import dev.ctx4j.observe.internal.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -29,51 +30,17 @@ final class Problems {
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
     String json =
         "{\"type\":\"about:blank\",\"title\":"
-            + quote(title)
+            + Json.quote(title)
             + ",\"status\":"
             + status
             + ",\"detail\":"
-            + quote(detail)
+            + Json.quote(detail)
             + ",\"instance\":"
-            + quote(request.getRequestURI())
+            + Json.quote(request.getRequestURI())
             + "}";
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
     response.setContentLength(bytes.length);
     response.getOutputStream().write(bytes);
     response.flushBuffer();
-  }
-
-  /** {@code s} as a JSON string literal (null as {@code null}). */
-  static String quote(String s) {
-    if (s == null) {
-      return "null";
-    }
-    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20 || c == 0x7f || (Character.isSurrogate(c) && !validSurrogate(s, i))) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
-  }
-
-  private static boolean validSurrogate(String s, int i) {
-    char c = s.charAt(i);
-    if (Character.isHighSurrogate(c)) {
-      return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-    }
-    return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
   }
 }

@@ -5,6 +5,8 @@ import dev.ctx4j.Registration;
 import dev.ctx4j.http.ContextFilter;
 import dev.ctx4j.http.DeadlineHeaders;
 import dev.ctx4j.http.MalformedTimeoutHeaderException;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -29,11 +31,17 @@ final class RequestContextFilter implements Filter {
   private final ContextFilter delegate;
   private final DeadlineHeaders headers; // null: malformed headers are ignored
   private final List<RequestEnds> ends; // empty: no probe
+  private final ServerLifetime lifetime;
 
-  RequestContextFilter(ContextFilter delegate, DeadlineHeaders headers, List<RequestEnds> ends) {
+  RequestContextFilter(
+      ContextFilter delegate,
+      DeadlineHeaders headers,
+      List<RequestEnds> ends,
+      ServerLifetime lifetime) {
     this.delegate = delegate;
     this.headers = headers;
     this.ends = List.copyOf(ends);
+    this.lifetime = lifetime;
   }
 
   @Override
@@ -48,6 +56,28 @@ final class RequestContextFilter implements Filter {
 
   @Override
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    if (request.getDispatcherType() != DispatcherType.REQUEST) {
+      filter(request, response, chain);
+      return;
+    }
+    // Counted until answered, so that a stopping server waits for its 503 answers (ServerLifetime).
+    lifetime.requestStarted();
+    boolean answered = true;
+    try {
+      filter(request, response, chain);
+      if (request.isAsyncStarted()) {
+        request.getAsyncContext().addListener(new Answered());
+        answered = false;
+      }
+    } finally {
+      if (answered) {
+        lifetime.requestAnswered();
+      }
+    }
+  }
+
+  private void filter(ServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     if (headers != null
         && request.getDispatcherType() == DispatcherType.REQUEST
@@ -78,6 +108,27 @@ final class RequestContextFilter implements Filter {
       chain.doFilter(request, response);
     } finally {
       probe.returned(request.isAsyncStarted());
+    }
+  }
+
+  /**
+   * Counts an asynchronous request as answered when it completes (after an error or timeout too).
+   */
+  private final class Answered implements AsyncListener {
+    @Override
+    public void onComplete(AsyncEvent event) {
+      lifetime.requestAnswered();
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {}
+
+    @Override
+    public void onError(AsyncEvent event) {}
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+      event.getAsyncContext().addListener(this); // a new async cycle: still to be answered
     }
   }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ctx4j.http.MalformedTimeoutHeaders;
-import dev.ctx4j.spring.boot.app.TestApp;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -20,21 +19,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * The starter in a real Spring Boot application: embedded Tomcat (or Jetty, when the build runs
  * this class again without Tomcat, {@code -Dctx4j.test.server=jetty}), PostgreSQL through HikariCP,
- * JDBC and JPA, the JDK HttpClient. One application context and one server for the whole class.
+ * JDBC and JPA, the JDK HttpClient. One application context and one server for this class and
+ * {@link Http2ResetTest} ({@link StarterApp}).
  */
-@Tag("server")
-@SpringBootTest(
-    classes = TestApp.class,
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = "ctx4j.http.max-timeout=20s")
+@StarterApp
 class StarterServerTest {
   private static final String SERVER = System.getProperty("ctx4j.test.server", "tomcat");
   private static final HttpClient CLIENT =

@@ -60,6 +60,18 @@ public class SleepController {
     }
   }
 
+  /**
+   * Waits for the request context to end (at the latest at its deadline), recording when it entered
+   * and when and why the context ended in {@link Holds}; then throws the context's exception.
+   */
+  @GetMapping("/hold")
+  public String hold(@RequestParam String token, Context ctx) throws InterruptedException {
+    Holds.entered(checked(token), ctx);
+    ctx.await();
+    ctx.throwIfDone(); // answered as the starter answers a context that ended
+    return "ended";
+  }
+
   /** Describes the request context: the Context parameter against Context.current(). */
   @GetMapping("/context")
   public String context(Context ctx, HttpServletRequest request) {

@@ -1,0 +1,70 @@
+package dev.ctx4j.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ctx4j.CancellableContext;
+import dev.ctx4j.Context;
+import dev.ctx4j.Tracing;
+import dev.ctx4j.observe.BrokenChains;
+import dev.ctx4j.observe.ContextTree;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ServerCalls;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server interceptor's call context is a root of its own: made on the caller's thread (an
+ * in-process channel with a direct executor, the caller's context current), it is not a broken
+ * chain.
+ */
+class BrokenChainsGrpcTest {
+  @Test
+  void serverCallContextOnTheCallersThread_isNotReported() throws Exception {
+    String name = "ctx4j-" + UUID.randomUUID();
+    AtomicReference<Thread> handledOn = new AtomicReference<>();
+    ServerServiceDefinition service =
+        ServerServiceDefinition.builder("ctx4j.test.Echo")
+            .addMethod(
+                Wire.UNARY,
+                ServerCalls.asyncUnaryCall(
+                    (req, out) -> {
+                      handledOn.set(Thread.currentThread());
+                      out.onNext(req);
+                      out.onCompleted();
+                    }))
+            .build();
+    ServerContextInterceptor interceptor = new ServerContextInterceptor();
+    Server server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addStreamTracerFactory(interceptor.streamTracerFactory())
+            .addService(ServerInterceptors.intercept(service, interceptor))
+            .build()
+            .start();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    ContextTree.enable();
+    try (CancellableContext request = Context.background().withTimeout(Duration.ofMinutes(1))) {
+      long before = BrokenChains.count();
+      String answer =
+          request.call(
+              () -> ClientCalls.blockingUnaryCall(channel, Wire.UNARY, CallOptions.DEFAULT, "hi"));
+      assertEquals("hi", answer);
+      assertEquals(Thread.currentThread(), handledOn.get(), "the call ran on the caller's thread");
+      assertEquals(before, BrokenChains.count(), () -> BrokenChains.recent().toString());
+    } finally {
+      Tracing.off();
+      channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+}
