@@ -200,7 +200,13 @@ final class BenchTargets {
       for (Target target : group) {
         if (target.selects(r)) {
           if (target.limit() > 0) {
-            String shown = peer.equals(BenchTable.GO) ? "Go" : peer;
+            String shown =
+                switch (peer) {
+                  case BenchTable.GO -> "Go";
+                  case BenchTable.KOTLIN -> "Kotlin";
+                  case BenchTable.JDK -> "StructuredTaskScope";
+                  default -> peer;
+                };
             ratio(
                 lines,
                 r.name() + " vs " + shown,

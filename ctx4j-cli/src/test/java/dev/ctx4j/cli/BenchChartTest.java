@@ -129,6 +129,21 @@ class BenchChartTest {
   }
 
   @Test
+  void peerTargets_nameThePeer_andKotlinWakeIsShownButNotChecked() {
+    BenchTable t = table();
+    t.put("childCancel", "", "kotlin", ns(100), null);
+    List<String> lines = BenchTargets.load().check(t);
+    assertTrue(lines.contains("met     childCancel vs Kotlin: 0.10× (target ≤ 1.00×)"), "" + lines);
+    assertTrue(
+        lines.contains(
+            "NOT met groupFailure tasks=10 & <x> vs StructuredTaskScope: 2.00× (target ≤ 1.00×,"
+                + " 2.0× over)"),
+        "" + lines);
+    assertTrue(
+        lines.stream().noneMatch(l -> l.contains("wake waiters=1000 vs Kotlin")), "" + lines);
+  }
+
+  @Test
   void emptyTable_stillAValidChart() throws Exception {
     Document d = parse(BenchChart.svg(new BenchTable(), TARGETS));
     assertTrue(byClass(d, "bar").isEmpty());
