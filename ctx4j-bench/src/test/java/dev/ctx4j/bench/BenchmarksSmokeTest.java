@@ -60,6 +60,12 @@ class BenchmarksSmokeTest {
               "GrpcPropagationBenchmark.timeoutCancel",
               "GrpcPropagationBenchmark.wake",
               "GrpcPropagationBenchmark.withValue",
+              "KotlinPeerBenchmark.childCancel",
+              "KotlinPeerBenchmark.childCancelParallel",
+              "KotlinPeerBenchmark.deepValueSameThread",
+              "KotlinPeerBenchmark.fanoutCancel",
+              "KotlinPeerBenchmark.timeoutCancel",
+              "KotlinPeerBenchmark.wake",
               "PropagationBenchmark.childCancel",
               "PropagationBenchmark.childCancelParallel",
               "PropagationBenchmark.errLive",
@@ -70,6 +76,7 @@ class BenchmarksSmokeTest {
               "PropagationBenchmark.timeoutCancel",
               "PropagationBenchmark.wake",
               "PropagationBenchmark.withValue",
+              "TaskGroupBenchmark.groupFailure",
               "TracingBenchmark.childCancel",
               "TracingBenchmark.childCreate",
               "TracingBenchmark.timeoutCancel",
@@ -93,6 +100,7 @@ class BenchmarksSmokeTest {
             .param("waiters", "10")
             .param("pending", "0")
             .param("existing", "10000")
+            .param("tasks", "10")
             .shouldFailOnError(true)
             .build();
     Collection<RunResult> results = new Runner(opts).run();
@@ -106,7 +114,12 @@ class BenchmarksSmokeTest {
       assertTrue(
           Double.isFinite(score) && score > 0, name + " " + r.getParams() + " scored " + score);
     }
-    assertEquals(ALL, ran, "benchmarks that produced a result");
+    Set<String> expected = new TreeSet<>(ALL);
+    if (Runtime.version().feature() == 25) {
+      // the preview source set, built on JDK 25 only (profile jdk25-preview, ADR 0140)
+      expected.add("StructuredScopeBenchmark.groupFailure");
+    }
+    assertEquals(expected, ran, "benchmarks that produced a result");
   }
 
   @Test

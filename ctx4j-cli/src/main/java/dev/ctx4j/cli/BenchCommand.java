@@ -75,6 +75,14 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-write", description = "Print the table but do not rewrite BENCHMARKS.md.")
   boolean noWrite;
 
+  @Option(
+      names = "--chart-only",
+      description =
+          "Measure nothing: redraw "
+              + BenchChart.FILE
+              + " from the Results table of BENCHMARKS.md (found from here upward).")
+  boolean chartOnly;
+
   BenchCommand(PrintStream out, PrintStream err) {
     this.out = out;
     this.err = err;
@@ -90,6 +98,9 @@ final class BenchCommand implements Callable<Integer> {
         return 2;
       }
     }
+    if (chartOnly) {
+      return redrawChart();
+    }
     Optional<Path> found = findRoot(Path.of("").toAbsolutePath());
     if (found.isEmpty()) {
       err.println(
@@ -103,6 +114,27 @@ final class BenchCommand implements Callable<Integer> {
     }
     Settings settings = full ? Settings.FULL : Settings.QUICK;
     return new BenchRun(found.get(), settings, only, !noGo, !noWrite, out).execute();
+  }
+
+  private int redrawChart() throws java.io.IOException {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      Path md = p.resolve("BENCHMARKS.md");
+      if (Files.isRegularFile(md)) {
+        BenchTable table = BenchMarkdown.read(Files.readAllLines(md));
+        Path chart = p.resolve(BenchChart.FILE);
+        BenchChart.write(table, BenchTargets.load(), chart);
+        out.println(
+            "ctx4j bench: drew "
+                + BenchChart.bars(table, BenchTargets.load()).size()
+                + " ratios from "
+                + md
+                + " into "
+                + chart);
+        return 0;
+      }
+    }
+    err.println("ctx4j bench: no BENCHMARKS.md from " + Path.of("").toAbsolutePath() + " upward");
+    return 1;
   }
 
   /** The directory, from {@code start} upward, that holds the benchmark jar. */

@@ -17,7 +17,18 @@ final class BenchReport {
   private BenchReport() {}
 
   static final List<String> HEADER =
-      List.of("benchmark", "params", "ctx4j", "grpc", "Go 1.19", "ctx4j/grpc", "ctx4j/Go");
+      List.of(
+          "benchmark",
+          "params",
+          "ctx4j",
+          "grpc",
+          "Go 1.19",
+          "ctx4j/grpc",
+          "ctx4j/Go",
+          "Kotlin",
+          "JDK 25",
+          "ctx4j/Kotlin",
+          "ctx4j/JDK");
 
   static List<List<String>> cells(BenchTable table) {
     List<List<String>> out = new ArrayList<>();
@@ -26,6 +37,8 @@ final class BenchReport {
       Figure floor = r.get(BenchTable.FLOOR);
       Figure grpc = r.get(BenchTable.GRPC);
       Figure go = r.get(BenchTable.GO);
+      Figure kotlin = r.get(BenchTable.KOTLIN);
+      Figure jdk = r.get(BenchTable.JDK);
       String bench = floor != null && mine == null ? r.bench + " (floor)" : r.bench;
       Figure shown = mine != null ? mine : floor;
       out.add(
@@ -36,7 +49,11 @@ final class BenchReport {
               show(grpc),
               go == null ? (floor != null && mine == null ? "" : "—") : show(go),
               ratio(shown, grpc),
-              ratio(shown, go)));
+              ratio(shown, go),
+              show(kotlin),
+              show(jdk),
+              ratio(shown, kotlin),
+              ratio(shown, jdk)));
     }
     return out;
   }
@@ -127,8 +144,13 @@ final class BenchReport {
         .append(seconds / 60)
         .append(" min ")
         .append(seconds % 60)
-        .append(" s). ctx4j, grpc-java's `io.grpc.Context` and Go were measured in the same run")
-        .append(" on the same machine. Lower is better; ratios below 1 mean ctx4j is faster.\n\n");
+        .append(" s). ctx4j, grpc-java's `io.grpc.Context`, Go, kotlinx.coroutines and the JDK's")
+        .append(
+            " `StructuredTaskScope` were measured in the same run on the same machine. Lower is")
+        .append(" better; ratios below 1 mean ctx4j is faster.\n\n");
+    sb.append("![ctx4j's time as a share of each peer's, per shape, log scale, targets drawn](")
+        .append(BenchChart.FILE)
+        .append(")\n\n");
     sb.append("| | |\n|---|---|\n");
     sb.append("| machine | ").append(machine()).append(" |\n");
     sb.append("| load average (1/5/15 min) | before ")
@@ -145,6 +167,10 @@ final class BenchReport {
         .append("`) |\n");
     sb.append("| Go | ").append(run.goVersion()).append(" |\n");
     sb.append("| grpc-java | io.grpc:grpc-context / grpc-api (version in ctx4j-bench/pom.xml) |\n");
+    sb.append("| Kotlin | org.jetbrains.kotlinx:kotlinx-coroutines-core-jvm (version in")
+        .append(" ctx4j-bench/pom.xml), called from Java (ADR 0140) |\n");
+    sb.append("| JDK 25 | `StructuredTaskScope` (preview): compiled with `--release 25")
+        .append(" --enable-preview`, its own fork with `--enable-preview` (ADR 0140) |\n");
     sb.append("| JMH 1.37, timed benchmarks | `")
         .append(String.join(" ", s.timed()))
         .append("` (2-thread shapes in throughput mode, shown as ns per operation as Go's")
@@ -152,7 +178,7 @@ final class BenchReport {
     sb.append("| JMH fork JVM options (every fork) | `-jvmArgsPrepend \"")
         .append(BenchRun.FORK_HEAP)
         .append("\"` |\n");
-    sb.append("| JMH 1.37, single-shot (wake, fanoutCancel, floorUnpark) | `")
+    sb.append("| JMH 1.37, single-shot (wake, fanoutCancel, floorUnpark, groupFailure) | `")
         .append(String.join(" ", s.singleShot()))
         .append("` |\n");
     sb.append("| Go settings | `-benchtime ")
@@ -162,7 +188,7 @@ final class BenchReport {
         .append("`; GOMAXPROCS = cores |\n\n");
     sb.append("## Results\n\n");
     sb.append("| ").append(String.join(" | ", HEADER)).append(" |\n");
-    sb.append("|---|---|---:|---:|---:|---:|---:|\n");
+    sb.append("|---|---|").append("---:|".repeat(HEADER.size() - 2)).append('\n');
     for (List<String> r : cells(run.table())) {
       sb.append("| ").append(String.join(" | ", r)).append(" |\n");
     }

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 final class BenchRun {
   static final String JAR = "ctx4j-bench/target/benchmarks.jar";
   static final String NOT_MEASURED = "not measured";
-  private static final String SINGLE_SHOT = "\\.(wake|fanoutCancel|floorUnpark)$";
+  private static final String SINGLE_SHOT = "\\.(wake|fanoutCancel|floorUnpark|groupFailure)$";
 
   /**
    * Every JMH fork, ctx4j's and grpc's alike, gets a fixed, pre-touched heap: with the default heap
@@ -98,7 +98,8 @@ final class BenchRun {
     long seconds = ChronoUnit.SECONDS.between(started, Instant.now());
     out.println();
     out.print(BenchReport.render(this));
-    List<String> targetLines = BenchTargets.load().check(table);
+    BenchTargets targets = BenchTargets.load();
+    List<String> targetLines = targets.check(table);
     out.println();
     targetLines.forEach(out::println);
     if (!problems.isEmpty()) {
@@ -109,7 +110,9 @@ final class BenchRun {
       Path md = root.resolve("BENCHMARKS.md");
       BenchReport.writeMarkdown(this, md, loadBefore, loadAfter, seconds, targetLines);
       out.println();
-      out.println("ctx4j bench: wrote " + root.relativize(md));
+      Path chart = root.resolve(BenchChart.FILE);
+      BenchChart.write(table, targets, chart);
+      out.println("ctx4j bench: wrote " + root.relativize(md) + " and " + root.relativize(chart));
     }
     return problems.isEmpty() ? 0 : 1;
   }

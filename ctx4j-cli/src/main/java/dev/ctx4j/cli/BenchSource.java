@@ -17,7 +17,11 @@ enum BenchSource {
    * Its methods are shown with a {@code tracing} prefix: {@code childCreate → tracingChildCreate}.
    */
   TRACING("TracingBenchmark", BenchTable.CTX4J, Suite.TRACING, "tracing"),
-  CURRENT_BINDING("CurrentBindingBenchmark", BenchTable.CTX4J, Suite.PROPAGATION, "");
+  CURRENT_BINDING("CurrentBindingBenchmark", BenchTable.CTX4J, Suite.PROPAGATION, ""),
+  TASK_GROUP("TaskGroupBenchmark", BenchTable.CTX4J, Suite.PROPAGATION, ""),
+  /** The JVM peers (ADR 0140) share ctx4j's rows and leave their suite as ctx4j's class set it. */
+  KOTLIN_PEER("KotlinPeerBenchmark", BenchTable.KOTLIN, null, ""),
+  STRUCTURED_SCOPE("StructuredScopeBenchmark", BenchTable.JDK, null, "");
 
   /** Groups of shapes that targets select as a whole. */
   enum Suite {

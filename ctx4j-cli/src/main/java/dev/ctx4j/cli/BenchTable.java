@@ -14,6 +14,12 @@ final class BenchTable {
   static final String GO = "go";
   static final String FLOOR = "floor";
 
+  /** kotlinx.coroutines (ADR 0140). */
+  static final String KOTLIN = "kotlin";
+
+  /** The JDK's {@code StructuredTaskScope} (a preview API in JDK 25; ADR 0140). */
+  static final String JDK = "jdk";
+
   /**
    * One measured figure: a value in its unit (ns for times), and JMH's error (99.9% confidence
    * half-width, same unit; 0 when unknown).
@@ -87,6 +93,7 @@ final class BenchTable {
           "fanoutCancel",
           "wake",
           "floorUnpark",
+          "groupFailure",
           "listenerChildCancel",
           "tracingChildCreate",
           "tracingWithValue",

@@ -121,6 +121,31 @@ final class BenchTargets {
     return targets;
   }
 
+  /**
+   * The limit the targets set on ctx4j's figure over {@code peer}'s in {@code row}: a ratio line
+   * naming exactly this row and peer, else the every-line of that peer that selects the row; NaN
+   * when none does (or the line says {@code -}). The chart draws it.
+   */
+  double limitFor(Row row, String peer) {
+    for (Target t : targets) {
+      if (t.kind() == Kind.RATIO
+          && t.a().impl().equals(BenchTable.CTX4J)
+          && t.b().impl().equals(peer)
+          && t.a().bench().equals(row.bench)
+          && t.a().params().equals(row.params)
+          && t.b().bench().equals(row.bench)
+          && t.b().params().equals(row.params)) {
+        return t.limit();
+      }
+    }
+    for (Target t : targets) {
+      if (t.kind() == Kind.EVERY && t.peer().equals(peer) && t.selects(row)) {
+        return t.limit() > 0 ? t.limit() : Double.NaN;
+      }
+    }
+    return Double.NaN;
+  }
+
   /** One line per target that has its figures, met or not, after a summary line. */
   List<String> check(BenchTable t) {
     List<String> lines = new ArrayList<>();
@@ -175,7 +200,13 @@ final class BenchTargets {
       for (Target target : group) {
         if (target.selects(r)) {
           if (target.limit() > 0) {
-            String shown = peer.equals(BenchTable.GO) ? "Go" : peer;
+            String shown =
+                switch (peer) {
+                  case BenchTable.GO -> "Go";
+                  case BenchTable.KOTLIN -> "Kotlin";
+                  case BenchTable.JDK -> "StructuredTaskScope";
+                  default -> peer;
+                };
             ratio(
                 lines,
                 r.name() + " vs " + shown,
