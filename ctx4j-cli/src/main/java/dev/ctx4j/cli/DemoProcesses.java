@@ -66,7 +66,7 @@ final class DemoProcesses implements DemoBackend {
   }
 
   private final List<Node> nodes = new ArrayList<>();
-  private final List<Event> events = new ArrayList<>(); // guarded by itself
+  private final DemoEvents events = new DemoEvents();
   private final AtomicLong commands = new AtomicLong();
   private volatile CountDownLatch queryStarted = new CountDownLatch(1);
   private volatile boolean exited;
@@ -197,10 +197,7 @@ final class DemoProcesses implements DemoBackend {
         && e.what().endsWith("started")) {
       queryStarted.countDown();
     }
-    synchronized (events) {
-      events.add(e);
-      events.notifyAll();
-    }
+    events.add(e);
   }
 
   /** Sends a command and waits for its answer. */
@@ -255,32 +252,13 @@ final class DemoProcesses implements DemoBackend {
 
   @Override
   public List<Event> eventsSince(Instant since) {
-    synchronized (events) {
-      return events.stream()
-          .filter(e -> !e.at().isBefore(since))
-          .sorted(Comparator.comparing(Event::at))
-          .toList();
-    }
+    return events.since(since);
   }
 
   @Override
   public Event awaitEvent(Instant since, String service, String text, long maxMillis)
       throws InterruptedException {
-    long end = System.nanoTime() + maxMillis * 1_000_000L;
-    synchronized (events) {
-      while (true) {
-        for (Event e : events) {
-          if (!e.at().isBefore(since) && e.service().equals(service) && e.what().contains(text)) {
-            return e;
-          }
-        }
-        long left = (end - System.nanoTime()) / 1_000_000L;
-        if (left <= 0) {
-          return null;
-        }
-        events.wait(left);
-      }
-    }
+    return events.await(since, service, text, maxMillis);
   }
 
   @Override

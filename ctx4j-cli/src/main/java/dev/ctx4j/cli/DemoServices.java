@@ -72,7 +72,7 @@ final class DemoServices implements DemoBackend {
   private final Server gateway;
   private volatile URI inventoryUri; // where orders calls inventory
   private volatile URI ordersUri; // where the gateway calls orders
-  private final List<Event> events = new ArrayList<>(); // guarded by itself
+  private final DemoEvents events = new DemoEvents();
   private final Consumer<Event> listener;
   private volatile CountDownLatch queryStarted = new CountDownLatch(1);
   private long lastChainId; // in-process chains: the newest id before the current scenario
@@ -153,9 +153,7 @@ final class DemoServices implements DemoBackend {
   /** The events recorded at or after {@code since}, in order. */
   @Override
   public List<Event> eventsSince(Instant since) {
-    synchronized (events) {
-      return events.stream().filter(e -> !e.at().isBefore(since)).toList();
-    }
+    return events.since(since);
   }
 
   /** A latch counted down when inventory starts its next query. */
@@ -410,10 +408,7 @@ final class DemoServices implements DemoBackend {
 
   private void event(String service, String what) {
     Event e = new Event(Instant.now(), service, what);
-    synchronized (events) {
-      events.add(e);
-      events.notifyAll();
-    }
+    events.add(e);
     listener.accept(e);
   }
 
@@ -424,21 +419,7 @@ final class DemoServices implements DemoBackend {
   @Override
   public Event awaitEvent(Instant since, String service, String text, long maxMillis)
       throws InterruptedException {
-    long end = System.nanoTime() + maxMillis * 1_000_000L;
-    synchronized (events) {
-      while (true) {
-        for (Event e : events) {
-          if (!e.at().isBefore(since) && e.service().equals(service) && e.what().contains(text)) {
-            return e;
-          }
-        }
-        long left = (end - System.nanoTime()) / 1_000_000L;
-        if (left <= 0) {
-          return null;
-        }
-        events.wait(left);
-      }
-    }
+    return events.await(since, service, text, maxMillis);
   }
 
   static String describe(ContextException e) {
