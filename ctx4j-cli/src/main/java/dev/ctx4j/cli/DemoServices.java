@@ -8,6 +8,7 @@ import dev.ctx4j.ContextTask;
 import dev.ctx4j.DeadlineExceededException;
 import dev.ctx4j.TaskGroup;
 import dev.ctx4j.http.ContextHttpClient;
+import dev.ctx4j.http.ContextStatus;
 import dev.ctx4j.http.RequestContextHandler;
 import dev.ctx4j.jdbc.ContextDataSource;
 import dev.ctx4j.observe.ContextTree;
@@ -430,8 +431,11 @@ final class DemoServices implements DemoBackend {
         : kind + " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")";
   }
 
+  /**
+   * As ctx4j-http answers it: 504 for a deadline, 503 for a server stopping, 499 for a client gone.
+   */
   private static int status(ContextException e) {
-    return e instanceof DeadlineExceededException ? 504 : 499;
+    return ContextStatus.of(e, e.getCause());
   }
 
   private static boolean reply(Response response, Callback callback, int status, String body) {

@@ -127,6 +127,8 @@ class DemoTest {
     Chain c = theChain("shutdown in flight");
     assertEquals("server stopped", c.what());
     assertEquals("orders", c.service());
+    String response = outcomes.get("shutdown in flight").response();
+    assertTrue(response.startsWith("503 "), "a stopping server answers 503: " + response);
   }
 
   @Test
