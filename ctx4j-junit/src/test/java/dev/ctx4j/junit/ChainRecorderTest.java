@@ -105,7 +105,19 @@ class ChainRecorderTest {
       assertTrue(e.getMessage().contains("no chain with a 'query stopped' hop"), e.getMessage());
       assertTrue(e.getMessage().contains("no chain began"), e.getMessage());
       assertThrows(NullPointerException.class, () -> chains.awaitHop(null, BOUND));
+      assertThrows(AssertionError.class, () -> chains.awaitWorkStopped(Duration.ofSeconds(-5)));
+      assertThrows(AssertionError.class, () -> chains.awaitWorkStopped(Duration.ZERO));
       assertThrows(NullPointerException.class, () -> chains.awaitReached(null, BOUND));
+    }
+  }
+
+  @Test
+  void anAbsurdlyLongBound_waitsUntilTheChainComes_withoutOverflow() throws Exception {
+    try (ChainRecorder chains = ChainRecorder.start();
+        CancellableContext ctx = Context.background().withCancel()) {
+      ctx.cancel(new IllegalStateException("now"));
+      ContextTree.Chain c = chains.awaitReached(ctx, Duration.ofSeconds(Long.MAX_VALUE));
+      assertEquals("IllegalStateException: now", c.what());
     }
   }
 

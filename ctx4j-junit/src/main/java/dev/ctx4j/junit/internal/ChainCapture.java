@@ -102,15 +102,23 @@ public final class ChainCapture implements TraceSink, AutoCloseable {
    */
   public synchronized boolean awaitUntil(BooleanSupplier done, Duration within)
       throws InterruptedException {
-    long end = System.nanoTime() + within.toNanos();
-    for (long left = within.toNanos(); !done.getAsBoolean(); left = end - System.nanoTime()) {
+    // saturated: a bound of centuries waits "forever" instead of overflowing
+    long bound =
+        within.isNegative()
+            ? 0
+            : within.compareTo(FOREVER) >= 0 ? Long.MAX_VALUE : within.toNanos();
+    long start = System.nanoTime();
+    while (!done.getAsBoolean()) {
+      long left = bound - (System.nanoTime() - start);
       if (left <= 0) {
         return false;
       }
-      wait(Math.max(1, left / 1_000_000)); // every event notifies
+      wait(Math.max(1, Math.min(left / 1_000_000, Long.MAX_VALUE / 2))); // every event notifies
     }
     return true;
   }
+
+  private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
 
   /** The first hop of {@code kind}, waiting up to {@link #WAIT} for it. */
   public Hop await(HopKind kind) throws InterruptedException {
