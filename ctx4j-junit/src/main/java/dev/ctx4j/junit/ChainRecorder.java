@@ -52,9 +52,9 @@ public final class ChainRecorder implements AutoCloseable {
   }
 
   /**
-   * The most recent chain that satisfies {@code matching}, waiting up to {@code within} for one.
-   * A zero or negative bound looks once; one too long to count in nanoseconds (about 292 years)
-   * waits until a chain comes.
+   * The most recent chain that satisfies {@code matching}, waiting up to {@code within} for one. A
+   * zero or negative bound looks once; one too long to count in nanoseconds (about 292 years) waits
+   * until a chain comes.
    *
    * @throws AssertionError if none did in time, with the chains recorded drawn as text
    * @throws InterruptedException if interrupted while waiting
