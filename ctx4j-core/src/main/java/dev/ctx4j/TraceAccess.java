@@ -201,6 +201,26 @@ final class TraceAccess implements Trace.Core {
     return name.startsWith("dev.ctx4j.") && name.indexOf('.', "dev.ctx4j.".length()) < 0;
   }
 
+  /** How often a thread resolves the site of a plain cancel: the first of each millisecond. */
+  static final long PLAIN_SITE_EVERY_NANOS = 1_000_000L;
+
+  private static final ThreadLocal<long[]> LAST_SAMPLED_SITE =
+      ThreadLocal.withInitial(() -> new long[] {System.nanoTime() - PLAIN_SITE_EVERY_NANOS});
+
+  /**
+   * {@link #userSite()} for the first plain cancel of each millisecond on this thread, else null: a
+   * stack walk costs about a microsecond, most of a traced cancel, and a scope ending is routine.
+   */
+  static StackTraceElement sampledUserSite() {
+    long[] last = LAST_SAMPLED_SITE.get();
+    long now = System.nanoTime();
+    if (now - last[0] < PLAIN_SITE_EVERY_NANOS) {
+      return null;
+    }
+    last[0] = now;
+    return userSite();
+  }
+
   /**
    * The first frame of the user's code on this thread: not ctx4j's (core, internal, integrations,
    * observe), not the JDK's, not a server runtime's. Null if there is none (a timer, a watcher).

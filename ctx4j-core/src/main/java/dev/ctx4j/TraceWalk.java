@@ -48,7 +48,7 @@ final class TraceWalk {
             id,
             origin,
             walker,
-            TraceAccess.userSite(),
+            routine(p) ? TraceAccess.sampledUserSite() : TraceAccess.userSite(),
             startedAt,
             startNanos,
             p.err,
@@ -65,6 +65,15 @@ final class TraceWalk {
       }
     }
     this.handle = h;
+  }
+
+  /**
+   * A plain cancel: no cause, no deadline — how a scope ends after its work (a request answered, a
+   * try-with-resources closed). Its chain is a routine end, not shown unless asked for, and its
+   * site is sampled (ADR 0141); a cancel with a cause always records its site.
+   */
+  static boolean routine(Propagation p) {
+    return p.cause == p.err && !(p.err instanceof DeadlineExceededException);
   }
 
   static String serviceOf(Context ctx) {

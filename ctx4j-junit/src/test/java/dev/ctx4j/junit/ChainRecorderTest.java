@@ -10,6 +10,7 @@ import dev.ctx4j.ContextException;
 import dev.ctx4j.Tracing;
 import dev.ctx4j.observe.ContextTree;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
@@ -118,6 +119,34 @@ class ChainRecorderTest {
       ctx.cancel(new IllegalStateException("now"));
       ContextTree.Chain c = chains.awaitReached(ctx, Duration.ofSeconds(Long.MAX_VALUE));
       assertEquals("IllegalStateException: now", c.what());
+    }
+  }
+
+  /** ADR 0141: a plain cancel's site is resolved for the first of each millisecond per thread. */
+  @Test
+  void plainCancelSite_sampled_aCauseAlwaysKeepsItsSite() throws Exception {
+    long[] gapNanos = new long[1];
+    try (ChainRecorder chains = ChainRecorder.start()) {
+      Thread t =
+          Thread.ofPlatform()
+              .name("site-sampling")
+              .start(
+                  () -> {
+                    long before = System.nanoTime();
+                    Context.background().withCancel().cancel(); // the thread's first: resolved
+                    Context.background().withCancel().cancel(); // within the millisecond: not
+                    gapNanos[0] = System.nanoTime() - before; // bounds the two samplings' gap
+                    Context.background().withCancel().cancel(new IllegalStateException("why"));
+                  });
+      t.join();
+      List<ContextTree.Chain> mine =
+          chains.chains().stream().filter(c -> c.thread().equals("site-sampling")).toList();
+      assertEquals(3, mine.size(), mine::toString); // most recent first
+      assertTrue(mine.get(0).site().startsWith("ChainRecorderTest."), mine.get(0).site());
+      if (gapNanos[0] < 1_000_000L) {
+        assertEquals("", mine.get(1).site(), "a second plain cancel within the millisecond");
+      }
+      assertTrue(mine.get(2).site().startsWith("ChainRecorderTest."), mine.get(2).site());
     }
   }
 
