@@ -41,13 +41,28 @@ class ProcessFaultsTest {
     Thread.setDefaultUncaughtExceptionHandler(
         (t, e) -> {
           if (e instanceof OutOfMemoryError && e.getMessage().startsWith("test:")) {
-            oomReported.incrementAndGet(); // expected: not printed
+            synchronized (oomReported) {
+              oomReported.incrementAndGet(); // expected: not printed
+              oomReported.notifyAll(); // wakes awaitReported
+            }
           } else if (previous != null) {
             previous.uncaughtException(t, e);
           } else {
             e.printStackTrace();
           }
         });
+  }
+
+  /** Waits, woken by each report, up to ten seconds for {@code n} OOMs to be reported. */
+  private void awaitReported(int n) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    synchronized (oomReported) {
+      for (long left = end - System.nanoTime();
+          oomReported.get() < n && left > 0;
+          left = end - System.nanoTime()) {
+        oomReported.wait(Math.max(1, left / 1_000_000));
+      }
+    }
   }
 
   @AfterEach
@@ -98,10 +113,7 @@ class ProcessFaultsTest {
     }
     assertTrue(virtualRan.await(10, TimeUnit.SECONDS), "virtual callbacks after OOMs did not run");
     assertEquals(children / 2, ran.sum(), "inline callbacks after the OOMs did not all run");
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (oomReported.get() < children && System.nanoTime() < until) {
-      Thread.sleep(5); // the virtual threads report through the default handler on their own time
-    }
+    awaitReported(children); // the virtual threads report through the default handler
     assertEquals(children, oomReported.get(), "every OOM reaches the uncaught-exception handler");
 
     Thread timer = thread("ctx4j-timer");

@@ -91,6 +91,7 @@ class GrpcFaultsTest {
                                           .computeIfAbsent(describe(ctx), k -> new AtomicInteger())
                                           .incrementAndGet();
                                       live.decrementAndGet();
+                                      changed();
                                     },
                                     Runnable::run);
                             out.onNext("first"); // then nothing: the call waits on its context
@@ -110,15 +111,29 @@ class GrpcFaultsTest {
 
     /** When the last call's context ended (its afterDone ran), waiting up to 10 s for it. */
     long endedAt() throws InterruptedException {
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      Long at;
-      while ((at = lastEnded.get()) == null) {
-        if (System.nanoTime() > until) {
-          fail("the server context's callback never ran");
-        }
-        Thread.sleep(1); // await() may return before the same walk runs the stamp callback
+      // await() may return before the same walk runs the stamp callback: wait for the callback
+      if (!awaitUntil(() -> lastEnded.get() != null, TimeUnit.SECONDS.toNanos(10))) {
+        fail("the server context's callback never ran");
       }
-      return at;
+      return lastEnded.get();
+    }
+
+    /** Wakes {@link #awaitUntil}: a call context ended, on either side. */
+    synchronized void changed() {
+      notifyAll();
+    }
+
+    /** Waits, woken by {@link #changed}, until {@code done} holds; false after {@code nanos}. */
+    synchronized boolean awaitUntil(java.util.function.BooleanSupplier done, long nanos)
+        throws InterruptedException {
+      long end = System.nanoTime() + nanos;
+      for (long left = nanos; !done.getAsBoolean(); left = end - System.nanoTime()) {
+        if (left <= 0) {
+          return false;
+        }
+        wait(Math.max(1, left / 1_000_000));
+      }
+      return true;
     }
 
     @Override
@@ -345,7 +360,13 @@ class GrpcFaultsTest {
           closed[i] = new AtomicReference<>();
           ctxs[i] = Context.background().withTimeout(Duration.ofSeconds(60));
           clientLive.incrementAndGet();
-          var unused = ctxs[i].afterDone(clientLive::decrementAndGet, Runnable::run);
+          var unused =
+              ctxs[i].afterDone(
+                  () -> {
+                    clientLive.decrementAndGet();
+                    side.changed();
+                  },
+                  Runnable::run);
           done[i] =
               stream(
                   side.channel, ctxs[i], first, closed[i], CallOptions.DEFAULT.withWaitForReady());
@@ -359,10 +380,9 @@ class GrpcFaultsTest {
         }
       }
       long ms = (System.nanoTime() - t0) / 1_000_000;
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while ((side.live.get() != 0 || clientLive.get() != 0) && System.nanoTime() < until) {
-        Thread.sleep(10); // the server's contexts end as its transport reports the resets
-      }
+      // the server's contexts end as its transport reports the resets; each end wakes this wait
+      side.awaitUntil(
+          () -> side.live.get() == 0 && clientLive.get() == 0, TimeUnit.SECONDS.toNanos(30));
       assertEquals(n, side.entered.get());
       assertEquals(0, side.live.get(), "server contexts left live");
       assertEquals(0, clientLive.get(), "client contexts left live");

@@ -39,11 +39,28 @@ public final class LiveAtExit {
     accepted.configureBlocking(false);
     DisconnectWatcher watcher = new DisconnectWatcher("ctx4j-http-disconnect-watcher");
     var unusedWatch = watcher.watch(accepted, root::cancel);
-    Thread.sleep(200); // let the timer thread and the watcher's registration start
+    // until the timer thread and the watcher's thread run (nothing signals their start)
+    long end = System.nanoTime() + 10_000_000_000L;
+    while (!running("ctx4j-timer") || !running("ctx4j-http-disconnect-watcher")) {
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("the timer or the watcher thread never started");
+      }
+      Thread.onSpinWait();
+      Thread.yield();
+    }
     for (Thread t : Thread.getAllStackTraces().keySet()) {
       System.out.println("thread " + t.getName() + " daemon=" + t.isDaemon());
     }
     System.out.println(
         "returning with " + (root.isDone() ? "a done" : "a live") + " root; " + client.isOpen());
+  }
+
+  private static boolean running(String name) {
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -83,7 +83,7 @@ class ExampleApplicationTest {
         }
       }
       assertTrue(System.nanoTime() < end, "query running=" + !running + " after 10 s");
-      Thread.sleep(1);
+      Thread.sleep(1); // polling the database: pg_stat_activity has no event to wait on
     }
   }
 }
