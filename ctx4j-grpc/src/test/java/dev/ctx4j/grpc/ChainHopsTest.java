@@ -44,19 +44,7 @@ class ChainHopsTest {
                 Context.background(),
                 Wire.service(req -> server.blockUntilDone(), null));
         CancellableContext a = Context.background().withCancel()) {
-      Thread caller =
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    try {
-                      a.call(
-                          () ->
-                              ClientCalls.blockingUnaryCall(
-                                  end.channel, Wire.UNARY, CallOptions.DEFAULT, "a"));
-                    } catch (Exception expected) {
-                      // cancelled, as the test wants
-                    }
-                  });
+      Thread caller = callInBackground(a, end.channel);
       assertTrue(server.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS), "server entered");
       a.cancel(new IllegalStateException("caller gave up"));
       caller.join();
@@ -155,19 +143,7 @@ class ChainHopsTest {
                     },
                     null));
         CancellableContext a = Context.background().withCancel()) {
-      Thread caller =
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    try {
-                      a.call(
-                          () ->
-                              ClientCalls.blockingUnaryCall(
-                                  bEnd.channel, Wire.UNARY, CallOptions.DEFAULT, "a"));
-                    } catch (Exception expected) {
-                      // cancelled, as the test wants
-                    }
-                  });
+      Thread caller = callInBackground(a, bEnd.channel);
       assertTrue(c.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS), "C entered");
       Context b = bSaw.get(WAIT.toSeconds(), TimeUnit.SECONDS);
       a.cancel(new IllegalStateException("A gave up"));
@@ -199,5 +175,23 @@ class ChainHopsTest {
           "one reset-received hop per server call: " + capture.hops);
       assertTrue(c.context().isDone(), "C's work ended");
     }
+  }
+
+  /**
+   * A unary call under {@code ctx} on a virtual thread; its cancellation is what the test wants.
+   */
+  private static Thread callInBackground(Context ctx, io.grpc.Channel channel) {
+    return Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                ctx.call(
+                    () ->
+                        ClientCalls.blockingUnaryCall(
+                            channel, Wire.UNARY, CallOptions.DEFAULT, "a"));
+              } catch (Exception expected) {
+                // cancelled, as the test wants
+              }
+            });
   }
 }
