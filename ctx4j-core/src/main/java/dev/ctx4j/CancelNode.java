@@ -175,6 +175,9 @@ sealed class CancelNode extends Node implements CancellableContext permits Cance
 
   @Override
   public final boolean isDone() {
+    if (Sweeps.on) {
+      Sweeps.point(this, "isDone");
+    }
     return state != null;
   }
 

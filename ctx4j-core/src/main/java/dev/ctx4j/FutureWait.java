@@ -28,7 +28,7 @@ final class FutureWait {
       } else {
         helper = Thread.ofVirtual().name("ctx4j-get").start(() -> awaitQuietly(f, waiter));
       }
-      while (!f.isDone() && !ctx.isDone()) {
+      while (!f.isDone() && !ctx.ended()) {
         LockSupport.park(ctx);
         if (Thread.interrupted()) {
           throw new InterruptedException();

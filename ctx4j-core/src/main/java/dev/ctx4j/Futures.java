@@ -136,7 +136,7 @@ public final class Futures {
 
     @Override
     public void run() {
-      if (child.isDone()) {
+      if (child.ended()) {
         return;
       }
       Throwable cause;

@@ -59,13 +59,24 @@ abstract sealed class Node extends Link implements Context
     throw new AssertionError("only cancel nodes are linked"); // overridden by CancelNode
   }
 
+  /** {@link #isDone()} for core's own reads: not a cancellation point (see {@link Sweeps}). */
+  final boolean ended() {
+    return doneState() != null;
+  }
+
   @Override
   public boolean isDone() {
+    if (Sweeps.on) {
+      Sweeps.point(this, "isDone");
+    }
     return doneState() != null;
   }
 
   @Override
   public final ContextException err() {
+    if (Sweeps.on) {
+      Sweeps.point(this, "err");
+    }
     Propagation p = doneState();
     return p == null ? null : p.err;
   }
@@ -149,7 +160,7 @@ abstract sealed class Node extends Link implements Context
   @SuppressWarnings("ReferenceEquality") // the owner is the node holding this very object
   final void expireOverdueDeadline() {
     Deadline d = deadlineOrNull();
-    if (d == null || !d.isExpired() || isDone()) {
+    if (d == null || !d.isExpired() || ended()) {
       return;
     }
     for (Node n = this; n != null; n = n.parent) {
@@ -185,6 +196,9 @@ abstract sealed class Node extends Link implements Context
 
   @Override
   public CompletionStage<Void> done() {
+    if (Sweeps.on) {
+      Sweeps.point(this, "done");
+    }
     CancelNode s = scope();
     return s == null ? new DoneStage(null) : s.doneStage(); // never done: a stage of its own
   }
@@ -193,12 +207,18 @@ abstract sealed class Node extends Link implements Context
 
   @Override
   public final void await() throws InterruptedException {
+    if (Sweeps.on) {
+      Sweeps.point(this, "await");
+    }
     awaitNanos(Long.MAX_VALUE, false);
   }
 
   @Override
   public final boolean await(Duration max) throws InterruptedException {
     Objects.requireNonNull(max, "max");
+    if (Sweeps.on) {
+      Sweeps.point(this, "await");
+    }
     return awaitNanos(Deadline.clampedNanos(max), true);
   }
 
@@ -210,7 +230,7 @@ abstract sealed class Node extends Link implements Context
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    if (isDone()) {
+    if (ended()) {
       return true;
     }
     if (timed && nanos <= 0) {
@@ -224,7 +244,7 @@ abstract sealed class Node extends Link implements Context
     long end = System.nanoTime() + nanos;
     long traced = Tracing.on ? System.nanoTime() : 0L; // tracing: report a long await
     try {
-      while (!isDone()) {
+      while (!ended()) {
         if (timed) {
           long left = end - System.nanoTime();
           if (left <= 0) {
@@ -247,13 +267,21 @@ abstract sealed class Node extends Link implements Context
         s.unlink(waiter);
       }
       if (traced != 0L) {
-        Tracing.awaited(this, traced, isDone());
+        Tracing.awaited(this, traced, ended());
       }
     }
   }
 
   @Override
   public final void throwIfDone() {
+    if (Sweeps.on) {
+      Sweeps.point(this, "throwIfDone");
+    }
+    throwIfEnded();
+  }
+
+  /** {@link #throwIfDone()} for core's own checks: not a cancellation point. */
+  final void throwIfEnded() {
     Propagation p = doneState();
     if (p != null) {
       throw p.fresh();
@@ -263,19 +291,25 @@ abstract sealed class Node extends Link implements Context
   @Override
   public final void sleep(Duration d) throws InterruptedException {
     Objects.requireNonNull(d, "d");
-    throwIfDone();
+    if (Sweeps.on) {
+      Sweeps.point(this, "sleep");
+    }
+    throwIfEnded();
     if (awaitNanos(Deadline.clampedNanos(d), true)) {
-      throwIfDone();
+      throwIfEnded();
     }
   }
 
   @Override
   public final <T> T get(Future<T> f) throws ExecutionException, InterruptedException {
     Objects.requireNonNull(f, "f");
+    if (Sweeps.on) {
+      Sweeps.point(this, "get");
+    }
     if (f.isDone()) {
       return f.get(); // finished work is never thrown away, even on a done context (S29)
     }
-    throwIfDone();
+    throwIfEnded();
     CancelNode s = scope();
     if (s == null) {
       return f.get();
@@ -309,7 +343,10 @@ abstract sealed class Node extends Link implements Context
   @Override
   public final <T> T callInterruptibly(Callable<T> task) throws Exception {
     Objects.requireNonNull(task, "task");
-    throwIfDone();
+    if (Sweeps.on) {
+      Sweeps.point(this, "callInterruptibly");
+    }
+    throwIfEnded();
     return interruptibly(task, false);
   }
 

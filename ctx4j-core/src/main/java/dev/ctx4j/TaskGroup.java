@@ -38,7 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *       in try-with-resources and call {@link #join()} as the last statement of the block.
  *   <li>With a limit, at most that many tasks run at once; a {@link #fork} at the limit waits for a
  *       slot (and gives up with a fresh {@link ContextException} if the group ends while it waits).
- *   <li>A {@link #fork} after the group's context is done throws {@link IllegalStateException}.
+ *   <li>A {@link #fork} after the group's context is done throws the context's own {@link
+ *       ContextException} (cancelled, past its deadline, or failed: its cause is the first
+ *       failure), as every other cancellation point does; after {@link #join()} or {@link #close()}
+ *       it throws a plain {@link IllegalStateException}, a mistake in the caller.
  *   <li>A task that ignores both its context and interrupts delays {@link #join()} and {@link
  *       #close()} until it returns: the group cannot stop a thread, only ask it to stop.
  * </ul>
@@ -69,6 +72,7 @@ public final class TaskGroup implements AutoCloseable {
   private int active; // guarded by lock: accepted tasks whose threads have not finished
   private int waitingForks; // guarded by lock: forks parked at the limit
   private boolean wakerRegistered; // guarded by lock: afterDone wakes waiting forks on done
+  private volatile boolean finished; // join() or close() was called: a fork now is a mistake
 
   private TaskGroup(Context parent, int limit, ThreadFactory threadFactory) {
     this.ctx = parent.withCancel();
@@ -125,13 +129,18 @@ public final class TaskGroup implements AutoCloseable {
    *
    * @return the task's result; the future's {@code cancel(true)} interrupts that task alone
    * @throws NullPointerException if {@code task} is null
-   * @throws IllegalStateException if the group's context is already done
-   * @throws ContextException (fresh) if the group's context becomes done while waiting for a slot
+   * @throws ContextException (fresh, the context's own) if the group's context is done — cancelled,
+   *     past its deadline or failed — or becomes done while this waits for a slot; like every
+   *     {@link ContextException} it is an {@link IllegalStateException}
+   * @throws IllegalStateException if {@link #join()} or {@link #close()} was called
    * @throws RejectedExecutionException if interrupted while waiting for a slot (the interrupt
    *     status is kept), or if the thread factory gives no thread
    */
   public <T> Future<T> fork(ContextTask<T> task) {
     Objects.requireNonNull(task, "task");
+    if (Sweeps.on) {
+      Sweeps.point(view, "fork");
+    }
     Task<T> forked = Task.of(this, task);
     acquireSlot();
     try {
@@ -165,11 +174,13 @@ public final class TaskGroup implements AutoCloseable {
       }
       awaitIdle();
     } catch (InterruptedException e) {
+      finished = true;
       ctx.cancel(e);
       awaitIdleUninterruptibly();
       Thread.interrupted(); // a later interrupt is reported by this same exception
       throw e;
     }
+    finished = true;
     ctx.cancel();
     awaitIdleUninterruptibly(); // forks that slipped in before the cancel above
     Throwable failure = firstFailure.get();
@@ -188,6 +199,7 @@ public final class TaskGroup implements AutoCloseable {
   @Override
   public void close() {
     refuseFromOwnTask("close()");
+    finished = true;
     ctx.cancel();
     awaitIdleUninterruptibly();
   }
@@ -217,14 +229,12 @@ public final class TaskGroup implements AutoCloseable {
   private void acquireSlot() {
     lock.lock();
     try {
-      boolean waited = false;
       while (true) {
-        if (ctx.isDone()) {
-          if (waited) {
-            ctx.throwIfDone(); // the group ended while this fork waited for a slot
+        if (view.ended()) {
+          if (finished && RUNNING.get() != this) { // the group's own tasks see the context's
+            throw new IllegalStateException("fork() on a task group that was joined or closed");
           }
-          throw new IllegalStateException(
-              "fork() on a task group that is done (joined, closed, failed or cancelled)");
+          view.throwIfEnded(); // cancelled, past its deadline or failed: the context's exception
         }
         if (active < limit) {
           break;
@@ -242,7 +252,6 @@ public final class TaskGroup implements AutoCloseable {
         } finally {
           waitingForks--;
         }
-        waited = true;
       }
       active++;
     } finally {

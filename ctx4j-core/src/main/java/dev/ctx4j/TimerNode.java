@@ -58,7 +58,7 @@ final class TimerNode extends CancelNode.Traced {
     boolean parentFirst = inherited != null && inherited.nanos - mine.nanos <= 0;
     Deadline own = parentFirst ? null : mine;
     Deadline effective = parentFirst ? inherited : mine;
-    if (parent.isDone()) {
+    if (parent.ended()) {
       TimerNode node = new TimerNode(parent, effective, own, requested, cause, null);
       node.state = parent.doneState(); // S7: the parent's err and cause win
       return Tracing.created(node);
@@ -73,7 +73,7 @@ final class TimerNode extends CancelNode.Traced {
         new TimerNode(parent, effective, own, requested, cause, timed ? timers.shard() : null);
     if (node.attach() && timed) {
       timers.arm(node);
-      if (node.isDone()) {
+      if (node.ended()) {
         Timers.disarm(node); // cancelled by the parent between attach and arm
       }
     }
@@ -86,7 +86,7 @@ final class TimerNode extends CancelNode.Traced {
 
   /** The deadline passed: end this node and its subtree with {@link DeadlineExceededException}. */
   void expire() {
-    if (!isDone()) {
+    if (!ended()) {
       cancelWith(new Propagation(DeadlineExceededException.SHARED, expiryCause));
     }
   }

@@ -235,6 +235,28 @@ final class TraceAccess implements Trace.Core {
                 .orElse(null));
   }
 
+  /**
+   * The site of a cancellation point ({@link Sweeps}): {@link #userSite()}, or null when the point
+   * is passed inside the tracing machinery (a sink reading the context it is told of), which is not
+   * the user's code checking its context even when the user's frame is below it.
+   */
+  static StackTraceElement pointSite() {
+    return WALKER.walk(
+        frames ->
+            frames
+                .dropWhile(f -> !f.getMethodName().equals("pointSite")) // this method's own frame
+                .skip(1)
+                .filter(f -> isTracing(f.getClassName()) || !isLibraryClass(f.getClassName()))
+                .findFirst()
+                .filter(f -> !isTracing(f.getClassName()))
+                .map(StackWalker.StackFrame::toStackTraceElement)
+                .orElse(null));
+  }
+
+  private static boolean isTracing(String className) {
+    return className.startsWith("dev.ctx4j.Trac"); // Tracing, TraceAccess, TraceWalk, TraceEvents
+  }
+
   private static final List<String> LIBRARY_PREFIXES =
       List.of(
           "dev.ctx4j.internal.",
@@ -243,6 +265,7 @@ final class TraceAccess implements Trace.Core {
           "dev.ctx4j.grpc.",
           "dev.ctx4j.observe.",
           "dev.ctx4j.spring.",
+          "dev.ctx4j.junit.",
           "java.",
           "javax.",
           "jdk.",
@@ -251,14 +274,15 @@ final class TraceAccess implements Trace.Core {
           "org.eclipse.jetty.",
           "org.apache.catalina.",
           "io.grpc.",
-          "com.zaxxer.hikari.");
+          "com.zaxxer.hikari.",
+          "org.junit.");
 
   static boolean isLibraryClass(String name) {
+    if (name.endsWith("Test") || name.contains("Test$")) {
+      return false; // a test of ctx4j's own is the user's code here, core's tests included
+    }
     if (isCoreClass(name)) {
       return true;
-    }
-    if (name.endsWith("Test") || name.contains("Test$")) {
-      return false; // a test of ctx4j's own is the user's code here
     }
     for (String p : LIBRARY_PREFIXES) {
       if (name.startsWith(p)) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -485,35 +486,72 @@ class TaskGroupTest {
   void s40_forkAfterJoin_throwsIllegalState() throws Exception {
     TaskGroup group = TaskGroup.open(Context.background());
     group.join();
-    assertThrows(IllegalStateException.class, () -> group.fork(ctx -> null));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> group.fork(ctx -> null));
+    assertFalse(e instanceof ContextException, "after join a fork is the caller's mistake");
   }
 
   @Test
   void s40_forkAfterClose_throwsIllegalState() {
     TaskGroup group = TaskGroup.open(Context.background(), 2);
     group.close();
-    assertThrows(IllegalStateException.class, () -> group.fork(ctx -> null));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> group.fork(ctx -> null));
+    assertFalse(e instanceof ContextException, "after close a fork is the caller's mistake");
   }
 
   @Test
-  void s40_forkAfterFailure_throwsIllegalState() {
+  void s40_forkAfterFailure_throwsTheContextsExceptionWithTheFailureAsCause() {
     TaskGroup group = TaskGroup.open(Context.background());
+    IllegalStateException boom = new IllegalStateException("boom");
     group.fork(
         ctx -> {
-          throw new IllegalStateException("boom");
+          throw boom;
         });
     eventually(() -> group.context().isDone(), "the failure cancels the group");
-    assertThrows(IllegalStateException.class, () -> group.fork(ctx -> null));
+    ContextCancelledException e =
+        assertThrows(ContextCancelledException.class, () -> group.fork(ctx -> null));
+    assertSame(boom, e.getCause());
     group.close();
   }
 
   @Test
-  void s40_forkAfterParentCancelled_throwsIllegalState() {
+  void s40_forkAfterParentCancelled_throwsTheContextsException() {
     CancellableContext parent = Context.background().withCancel();
     TaskGroup group = TaskGroup.open(parent);
     parent.cancel();
-    assertThrows(IllegalStateException.class, () -> group.fork(ctx -> null));
+    assertThrows(ContextCancelledException.class, () -> group.fork(ctx -> null));
     group.close();
+  }
+
+  @Test
+  void s40_forkAfterDeadline_throwsDeadlineExceeded() {
+    CancellableContext parent = Context.background().withTimeout(Duration.ZERO);
+    try (TaskGroup group = TaskGroup.open(parent)) {
+      assertThrows(DeadlineExceededException.class, () -> group.fork(ctx -> null));
+    }
+  }
+
+  @Test
+  void s40_forkFromOwnTaskAfterClose_throwsTheContextsException() throws Exception {
+    TaskGroup group = TaskGroup.open(Context.background());
+    Future<Throwable> inner =
+        group.fork(
+            ctx -> {
+              try {
+                ctx.await(); // ends when close() cancels: close() has marked the group finished
+              } catch (InterruptedException e) {
+                // the cancel interrupts the group's tasks too, after ending their context
+              }
+              try {
+                group.fork(c -> null);
+                return null;
+              } catch (RuntimeException e) {
+                return e;
+              }
+            });
+    group.close(); // waits for the task
+    assertInstanceOf(ContextCancelledException.class, inner.get());
   }
 
   @Test
