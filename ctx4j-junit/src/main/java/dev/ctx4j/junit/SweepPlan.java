@@ -22,6 +22,8 @@ final class SweepPlan {
     }
   }
 
+  private static final int POINTS_PRINTED = 20;
+
   final String name;
   final CancellationSweep settings;
   private final List<Point> points = new ArrayList<>(); // guarded by this
@@ -70,6 +72,12 @@ final class SweepPlan {
       all = List.copyOf(points);
     }
     List<Integer> chosen = choose(all.size(), System.out);
+    for (int i = 0; i < Math.min(all.size(), POINTS_PRINTED); i++) {
+      System.out.printf("  %d. %s%n", i + 1, all.get(i));
+    }
+    if (all.size() > POINTS_PRINTED) {
+      System.out.printf("  ... and %d more%n", all.size() - POINTS_PRINTED);
+    }
     List<Sweep.Action> variants =
         settings.deadlines()
             ? List.of(Sweep.Action.CANCEL, Sweep.Action.EXPIRE)
@@ -100,7 +108,7 @@ final class SweepPlan {
       all.add(i);
     }
     if (n <= settings.maxRuns()) {
-      out.printf("ctx4j sweep: %s: %d points, each swept%n", name, n);
+      out.printf("ctx4j sweep: %s: %d point%s, each swept%n", name, n, n == 1 ? "" : "s");
       return all;
     }
     seed = settings.seed() != 0 ? settings.seed() : new Random().nextLong();
