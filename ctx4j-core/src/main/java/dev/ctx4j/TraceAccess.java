@@ -185,6 +185,25 @@ final class TraceAccess implements Trace.Core {
   }
 
   @Override
+  public StackTraceElement userFrame() {
+    return userSite();
+  }
+
+  @Override
+  public void blockingCall(Context given, String kind, Object detail) {
+    Objects.requireNonNull(given, "given");
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(detail, "detail");
+    if (!Tracing.on) {
+      return;
+    }
+    TraceSink s = Tracing.sink();
+    if (s != null) {
+      s.blockingCall(given, kind, detail);
+    }
+  }
+
+  @Override
   public String processTag() {
     return TAG;
   }

@@ -45,6 +45,10 @@ public final class Trace {
 
     StackTraceElement callerSite();
 
+    StackTraceElement userFrame();
+
+    void blockingCall(Context given, String kind, Object detail);
+
     String ref(Context ctx);
 
     String sent(Context ctx, String request, String via);
@@ -132,6 +136,26 @@ public final class Trace {
    */
   public static StackTraceElement callerSite() {
     return core.callerSite();
+  }
+
+  /**
+   * The first frame of the user's code on this thread: not ctx4j's, the JDK's, a server's or a test
+   * framework's; null if there is none.
+   */
+  public static StackTraceElement userSite() {
+    return core.userFrame();
+  }
+
+  /**
+   * An integration is about to block in a call made with {@code given}, a context that {@linkplain
+   * InternalContexts#neverEnds never ends}: with tracing on, the sink is told (it reports a broken
+   * chain when a live context is current here). Does nothing while tracing is off.
+   *
+   * @param kind {@code HTTP}, {@code gRPC}
+   * @param detail what the call is; its {@code toString()} is read only when a report is due
+   */
+  public static void blockingCall(Context given, String kind, Object detail) {
+    core.blockingCall(given, kind, detail);
   }
 
   /**

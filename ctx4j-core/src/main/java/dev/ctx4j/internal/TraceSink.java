@@ -44,6 +44,15 @@ public interface TraceSink {
   default void sent(Sent sent) {}
 
   /**
+   * An integration is about to block in a call ({@code kind}: {@code HTTP}, {@code gRPC}; {@code
+   * detail}'s {@code toString()} says which) made with {@code given}, a context that can never end,
+   * on the calling thread ({@link Trace#userSite()} names the caller). Whether that breaks a chain
+   * (a live context current on the thread, whose cancel the call will not see) is the sink's to
+   * judge.
+   */
+  default void blockingCall(Context given, String kind, Object detail) {}
+
+  /**
    * How a chain began.
    *
    * @param id unique within this process

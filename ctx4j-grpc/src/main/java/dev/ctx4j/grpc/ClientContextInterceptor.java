@@ -3,6 +3,7 @@ package dev.ctx4j.grpc;
 import dev.ctx4j.Context;
 import dev.ctx4j.Deadline;
 import dev.ctx4j.internal.InternalContexts;
+import dev.ctx4j.internal.Trace;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -57,6 +58,8 @@ public final class ClientContextInterceptor implements ClientInterceptor {
     }
     ClientCall<ReqT, RespT> call = next.newCall(method, withEarlierDeadline(callOptions, ctx));
     if (InternalContexts.neverEnds(ctx)) {
+      // tracing: a call made with a root while a context that can end is current breaks its chain
+      Trace.blockingCall(ctx, "gRPC", method.getFullMethodName());
       return call; // can never end (roots, withoutCancel): nothing to watch
     }
     return new CancellingCall<>(call, ctx, cancelExecutor, method.getFullMethodName());

@@ -1,6 +1,7 @@
 package dev.ctx4j.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ctx4j.CancellableContext;
 import dev.ctx4j.Context;
@@ -8,6 +9,7 @@ import dev.ctx4j.Tracing;
 import dev.ctx4j.observe.BrokenChains;
 import dev.ctx4j.observe.ContextTree;
 import io.grpc.CallOptions;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The server interceptor's call context is a root of its own: made on the caller's thread (an
  * in-process channel with a direct executor, the caller's context current), it is not a broken
- * chain.
+ * chain. A client call made with {@code background()} while a request is current is one.
  */
 class BrokenChainsGrpcTest {
   @Test
@@ -61,6 +63,68 @@ class BrokenChainsGrpcTest {
       assertEquals("hi", answer);
       assertEquals(Thread.currentThread(), handledOn.get(), "the call ran on the caller's thread");
       assertEquals(before, BrokenChains.count(), () -> BrokenChains.recent().toString());
+    } finally {
+      Tracing.off();
+      channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void clientCallGivenBackgroundWhileARequestIsCurrent_isReportedWithTheCall() throws Exception {
+    String name = "ctx4j-" + UUID.randomUUID();
+    ServerServiceDefinition service =
+        ServerServiceDefinition.builder("ctx4j.test.Echo")
+            .addMethod(
+                Wire.UNARY,
+                ServerCalls.asyncUnaryCall(
+                    (req, out) -> {
+                      out.onNext(req);
+                      out.onCompleted();
+                    }))
+            .build();
+    Server server = InProcessServerBuilder.forName(name).addService(service).build().start();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+    var intercepted = ClientInterceptors.intercept(channel, new ClientContextInterceptor());
+    ContextTree.enable();
+    try (CancellableContext request = Context.background().withTimeout(Duration.ofMinutes(1))) {
+      long before = BrokenChains.count();
+      request.call(
+          () ->
+              ClientCalls.blockingUnaryCall(
+                  intercepted,
+                  Wire.UNARY,
+                  CallOptions.DEFAULT.withOption(
+                      ClientContextInterceptor.CONTEXT, request.withoutCancel()),
+                  "outlives the request on purpose"));
+      assertEquals(before, BrokenChains.count(), "withoutCancel() is meant");
+      request.call(
+          () ->
+              ClientCalls.blockingUnaryCall(
+                  intercepted,
+                  Wire.UNARY,
+                  CallOptions.DEFAULT.withOption(
+                      ClientContextInterceptor.CONTEXT, Context.background()),
+                  "hi"));
+      assertEquals(before + 1, BrokenChains.count(), () -> BrokenChains.recent().toString());
+      BrokenChains.Report r = BrokenChains.recent().get(0);
+      assertEquals("gRPC " + Wire.UNARY.getFullMethodName(), r.call());
+      assertEquals("Context.background", r.context());
+      assertTrue(
+          r.site().contains("BrokenChainsGrpcTest.lambda$clientCallGivenBackground"), r.site());
+      assertTrue(r.current().contains("withTimeout(1m0s)"), r.current());
+      assertTrue(
+          r.toString().contains("the call does not see its cancel or deadline"), r.toString());
+      Tracing.off();
+      request.call(
+          () ->
+              ClientCalls.blockingUnaryCall(
+                  intercepted,
+                  Wire.UNARY,
+                  CallOptions.DEFAULT.withOption(
+                      ClientContextInterceptor.CONTEXT, Context.background()),
+                  "tracing off"));
+      assertEquals(before + 1, BrokenChains.count(), "nothing is checked with tracing off");
     } finally {
       Tracing.off();
       channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);

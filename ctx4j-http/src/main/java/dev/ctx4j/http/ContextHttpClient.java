@@ -4,6 +4,8 @@ import dev.ctx4j.Context;
 import dev.ctx4j.ContextException;
 import dev.ctx4j.Deadline;
 import dev.ctx4j.Registration;
+import dev.ctx4j.internal.InternalContexts;
+import dev.ctx4j.internal.Trace;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -136,6 +138,9 @@ public final class ContextHttpClient {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(handler, "handler");
+    if (InternalContexts.neverEnds(ctx)) {
+      Trace.blockingCall(ctx, "HTTP", request); // tracing: made with a root while one is current?
+    }
     if (ctx.isDone()) {
       return CompletableFuture.failedFuture(contextException(ctx));
     }

@@ -25,9 +25,13 @@ import jdk.jfr.StackTrace;
  * The runtime broken-chain detector: with tracing on, a cancellable context derived from {@link
  * Context#background()} or {@link Context#todo()} (directly or under values) on a thread where a
  * live, cancellable context is {@linkplain Context#current() current} is a fresh root where the
- * current context should have flowed: the current context's cancel and deadline never reach it.
- * Each is reported as a {@code ctx4j.BrokenChain} JFR event, counted ({@link #count()}), kept among
- * the {@link #recent()} reports, and logged as a warning (once per site) with both sites.
+ * current context should have flowed: the current context's cancel and deadline never reach it. So
+ * is a blocking call through one of ctx4j's integrations (an HTTP exchange through {@code
+ * ContextHttpClient}, a gRPC call) made with {@code background()} or {@code todo()} while a live
+ * context is current: the call does not see the current context's cancel or deadline. (A JDBC
+ * statement always runs in the current context, so it cannot be given another.) Each is reported as
+ * a {@code ctx4j.BrokenChain} JFR event, counted ({@link #count()}), kept among the {@link
+ * #recent()} reports, and logged as a warning (once per site) with both sites.
  *
  * <p>Not reported: code marked {@link IntentionalRoot}; contexts derived from {@code
  * withoutCancel()} (the way to outlive a request); value contexts (they cannot be cancelled); the
@@ -48,7 +52,7 @@ public final class BrokenChains {
   private BrokenChains() {}
 
   /**
-   * One fresh root made while another context was current.
+   * One fresh root made, or one blocking call made with one, while another context was current.
    *
    * @param seq the count when it was reported (1 for the first in this process)
    * @param context the fresh root, as its {@code toString()}
@@ -59,6 +63,8 @@ public final class BrokenChains {
    *     ContextTree#allSites(boolean)})
    * @param thread the thread it happened on
    * @param at when
+   * @param call the blocking call made with {@code context} (e.g. {@code HTTP GET
+   *     http://inventory/stock}), or empty for a fresh root derived at {@code site}
    */
   public record Report(
       long seq,
@@ -67,10 +73,26 @@ public final class BrokenChains {
       String current,
       String currentSite,
       String thread,
-      Instant at) {
+      Instant at,
+      String call) {
     /** One line for people: both sites and what to do. */
     @Override
     public String toString() {
+      if (!call.isEmpty()) {
+        return "broken chain: "
+            + call
+            + " made with "
+            + context
+            + " at "
+            + (site.isEmpty() ? "an unknown site" : site)
+            + " on "
+            + thread
+            + " while "
+            + current
+            + (currentSite.isEmpty() ? "" : " (created at " + currentSite + ")")
+            + " was current: the call does not see its cancel or deadline; make the call in the"
+            + " current context (or its withoutCancel()), or mark the code @IntentionalRoot";
+      }
       return "broken chain: "
           + context
           + " made at "
@@ -115,15 +137,48 @@ public final class BrokenChains {
     if (site != null && intentional(site)) {
       return;
     }
+    report(ctx.toString(), site == null ? "" : Format.site(site), current, "");
+  }
+
+  /**
+   * Called by the sink before an integration blocks in a call made with {@code given}, a context
+   * that never ends; cheap unless a report is due.
+   */
+  static void blockingCall(Context given, String kind, Object detail) {
+    if (!freshRoot(given)) {
+      return; // withoutCancel(): outliving the request is what it is for
+    }
+    Context current = Context.current();
+    if (current == Context.background()
+        || current.isDone()
+        || InternalContexts.neverEnds(current)) {
+      return;
+    }
+    StackTraceElement site = Trace.userSite();
+    if (site != null && intentional(site)) {
+      return;
+    }
+    String call = kind + " " + detail;
+    report(
+        given.toString(),
+        site == null ? "" : Format.site(site),
+        current,
+        call.length() <= MAX_CALL ? call : call.substring(0, MAX_CALL) + "…");
+  }
+
+  private static final int MAX_CALL = 200;
+
+  private static void report(String context, String site, Context current, String call) {
     Report r =
         new Report(
             COUNT.incrementAndGet(),
-            ctx.toString(),
-            site == null ? "" : Format.site(site),
+            context,
+            site,
             current.toString(),
             siteOf(current),
             Trace.threadName(Thread.currentThread()),
-            Instant.now());
+            Instant.now(),
+            call);
     boolean log;
     synchronized (RECENT) {
       RECENT.addFirst(r);
@@ -138,6 +193,7 @@ public final class BrokenChains {
       e.site = r.site();
       e.current = r.current();
       e.currentSite = r.currentSite();
+      e.call = r.call();
       e.commit();
     }
     if (log) {
@@ -256,8 +312,9 @@ public final class BrokenChains {
   @Category("ctx4j")
   @Label("Broken Chain")
   @Description(
-      "A context derived from background() or todo() while another context was current: the"
-          + " current context's cancel and deadline do not reach it")
+      "A context derived from background() or todo(), or a blocking call made with one, while"
+          + " another context was current: the current context's cancel and deadline do not"
+          + " reach it")
   @StackTrace(false)
   static final class BrokenChainEvent extends Event {
     @Label("Context")
@@ -271,5 +328,9 @@ public final class BrokenChains {
 
     @Label("Current Context's Site")
     String currentSite;
+
+    @Label("Blocking Call")
+    @Description("The call made with the fresh root; empty when the root was only derived")
+    String call;
   }
 }

@@ -24,6 +24,11 @@ public final class ObserveSink implements TraceSink {
   }
 
   @Override
+  public void blockingCall(Context given, String kind, Object detail) {
+    BrokenChains.blockingCall(given, kind, detail);
+  }
+
+  @Override
   public Object began(Start start) {
     return Registry.INSTANCE.began(start);
   }
