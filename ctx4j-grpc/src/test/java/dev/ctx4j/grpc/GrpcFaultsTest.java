@@ -42,12 +42,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * gRPC peers lost at the transport: a server process killed mid-stream (SIGKILL, not a shutdown), a
- * client cut off by a partition (a {@link FaultProxy} dropping every byte), and connections reset
- * under many streaming calls. The side that is left must see its call end with the right cause
- * within the deadline or keep-alive bound, and nothing may stay live. Each case writes a FAULTS.md
- * row; the many-calls case runs {@code ctx4j.faults.hangups} calls ({@code ./ctx4j faults}: 10,000;
- * default 200).
+ * gRPC peers lost at the transport: a server process, then a client process, killed mid-stream
+ * (SIGKILL, not a shutdown), a client cut off by a partition (a {@link FaultProxy} dropping every
+ * byte), and connections reset under many streaming calls. The side that is left must see its call
+ * end with the right cause within the deadline or keep-alive bound, and nothing may stay live. Each
+ * case writes a FAULTS.md row; the many-calls case runs {@code ctx4j.faults.hangups} calls ({@code
+ * ./ctx4j faults}: 10,000; default 200).
  */
 class GrpcFaultsTest {
   private static final long KEEPALIVE_MS = 1_000;
@@ -241,6 +241,68 @@ class GrpcFaultsTest {
     } finally {
       child.destroyForcibly();
       child.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * The client's process is killed (SIGKILL) while the server holds a streaming call with no
+   * deadline: the kernel closes the dead process's sockets, so the server's transport sees the
+   * connection go and the call's context must end DISCONNECTED well within the keep-alive bound
+   * (keep-alive 1 s + timeout 1 s, the bound that would catch a peer whose close never arrived).
+   */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void clientProcessKilledMidStream_theServersContextEndsDisconnected_withinKeepAlive()
+      throws Exception {
+    try (Side side = new Side()) {
+      Process child =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "--enable-native-access=ALL-UNNAMED",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  KilledClientMain.class.getName(),
+                  Integer.toString(side.server.getPort()))
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      try {
+        BufferedReader out =
+            new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        assertEquals("streaming first", line, "the client's call did not start");
+        Context serverCtx = side.last.get();
+        assertFalse(serverCtx.isDone(), "the server's context ended before the kill");
+        long killed = System.nanoTime();
+        child.destroyForcibly(); // SIGKILL: no shutdown, no RST_STREAM, no GOAWAY
+        long bound = 2 * KEEPALIVE_MS + 3_000; // keep-alive time + timeout + slack
+        assertTrue(
+            serverCtx.await(Duration.ofMillis(bound)),
+            "the server's context did not end within " + bound + " ms of the client's kill");
+        long ms = (side.endedAt() - killed) / 1_000_000;
+        CallCancelledException cause =
+            assertInstanceOf(CallCancelledException.class, serverCtx.cause(), describe(serverCtx));
+        assertEquals(CallCancelledException.Reason.DISCONNECTED, cause.reason());
+        assertTrue(
+            side.awaitUntil(() -> side.live.get() == 0, TimeUnit.SECONDS.toNanos(10)),
+            "server contexts left live: " + side.live);
+        assertEquals(1, side.entered.get(), "calls the server saw");
+        FaultReport.row(
+            "gRPC (Netty, keep-alive 1 s + 1 s): the client process is killed (SIGKILL) while the"
+                + " server holds its streaming call, no deadline",
+            "once",
+            "the server's context ended "
+                + describe(serverCtx)
+                + " "
+                + ms
+                + " ms after the kill (the dead process's sockets closed by the kernel; bound "
+                + bound
+                + " ms)",
+            "nothing: 0 live contexts");
+      } finally {
+        child.destroyForcibly();
+        child.waitFor(10, TimeUnit.SECONDS);
+      }
     }
   }
 

@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Sees an HTTP/1.1 client close its connection while a handler is still computing, which Jetty
@@ -26,9 +29,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * bytes for Jetty.
  *
  * <p>One platform daemon thread per watcher, blocked in {@code select()} while idle (no polling);
- * registrations and ends are queued and the selector is woken. The clients found gone in one {@code
- * select()} round are all ended before any thread waiting on their contexts is woken (ADR 0130).
- * Thread-safe.
+ * registrations and ends are queued and the selector is woken. Every ready channel of a {@code
+ * select()} round is checked before the requests found gone are ended (ADR 0130); a handler woken
+ * by such an end can {@linkplain Watch#yieldToWatcher() wait for the round to finish} before it
+ * answers, so that the work of many requests whose clients left does not take the CPU from the
+ * detection of the rest (ADR 0131). Thread-safe.
  *
  * <p>Public for integrations that reach another server's connections (a {@link
  * ContextFilter.ClientDisconnects} for Tomcat): watch a plain-TCP channel only while an HTTP/1.x
@@ -44,6 +49,15 @@ public final class DisconnectWatcher implements AutoCloseable {
   private volatile boolean closed;
   private int registered; // keys registered now; watcher thread only
   private volatile int watching; // registered, published after each round
+  private long round; // the round in progress, from 1; watcher thread only
+  private volatile long roundsEnded; // every round up to this one has ended all it found gone
+  private final Queue<Yield> yielding =
+      new ConcurrentLinkedQueue<>(); // handlers waiting on a round
+
+  /**
+   * How long a handler waits at most for the watcher's round to end ({@link Watch#yieldToWatcher}).
+   */
+  static final long MAX_YIELD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** Starts a watcher whose thread is named {@code name}. */
   public DisconnectWatcher(String name) {
@@ -74,6 +88,8 @@ public final class DisconnectWatcher implements AutoCloseable {
     private final SocketChannel channel;
     private final Runnable onGone;
     private volatile boolean ended;
+    private volatile boolean dropped; // the watcher cancelled its key: end() has nothing to do
+    private volatile long goneIn; // the round that found the client gone, 0 if none
     private SelectionKey key; // watcher thread only
 
     private Watch(SocketChannel channel, Runnable onGone) {
@@ -85,10 +101,67 @@ public final class DisconnectWatcher implements AutoCloseable {
     public void end() {
       if (!ended) {
         ended = true;
-        if (!closed) {
+        if (!closed && !dropped) { // a watch the watcher dropped needs no change, and no wake-up
           changes.add(this);
           selector.wakeup();
         }
+      }
+    }
+
+    /**
+     * If the watcher found this request's client gone, waits until it has ended every request it
+     * found gone in the same round (at most {@link #MAX_YIELD_NANOS}, or until the watcher closes),
+     * then returns; else returns at once. Called by the handler woken by that end before it does
+     * the work of answering (aborting) the request: when many clients leave together, their
+     * handlers' answers then wait for detection instead of taking the CPU from it. The watcher
+     * wakes one waiting thread when a round ends, and each thread that goes on wakes two more, so
+     * the watcher's own thread does not pay for thousands of wake-ups. Never call it while holding
+     * a lock.
+     */
+    public void yieldToWatcher() {
+      long r = goneIn;
+      if (r == 0 || roundsEnded >= r || closed || Thread.currentThread() == thread) {
+        return;
+      }
+      long deadline = System.nanoTime() + MAX_YIELD_NANOS;
+      Yield y = new Yield(Thread.currentThread(), r);
+      yielding.add(y);
+      while (roundsEnded < r && !closed) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        if (y.released.get()) { // released for an earlier round's chain: wait again
+          y = new Yield(Thread.currentThread(), r);
+          yielding.add(y);
+          continue;
+        }
+        LockSupport.parkNanos(this, left);
+      }
+      y.released.set(true); // if still queued, the chain skips it
+      releaseNext(); // two: the waiters of a round of thousands go on in a dozen hops, not
+      // thousands
+      releaseNext();
+    }
+  }
+
+  /** A handler thread waiting for round {@code round} to end. */
+  private record Yield(Thread thread, long round, AtomicBoolean released) {
+    Yield(Thread thread, long round) {
+      this(thread, round, new AtomicBoolean());
+    }
+  }
+
+  /** Wakes the first handler still waiting for a round that has ended; it wakes more. */
+  private void releaseNext() {
+    Yield y;
+    while ((y = yielding.peek()) != null) {
+      if (y.round > roundsEnded && !closed) {
+        return; // the rest wait for a round in progress: its end starts their chain
+      }
+      if (yielding.remove(y) && y.released.compareAndSet(false, true)) {
+        LockSupport.unpark(y.thread);
+        return;
       }
     }
   }
@@ -97,6 +170,7 @@ public final class DisconnectWatcher implements AutoCloseable {
     try {
       while (!closed) {
         selector.select();
+        round++;
         applyChanges();
         // Two passes (ADR 0130): every ready channel of this round is checked before any request
         // found gone is ended, so the ends (and the handler threads they wake, which compete with
@@ -115,11 +189,14 @@ public final class DisconnectWatcher implements AutoCloseable {
           gone.clear();
         }
         watching = registered;
+        roundsEnded = round;
+        releaseNext();
       }
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.ERROR, "disconnect watcher stopped; HTTP/1.1 disconnects go unseen", e);
     } finally {
       closed = true;
+      releaseNext();
       changes.clear();
       try {
         selector.close();
@@ -176,6 +253,7 @@ public final class DisconnectWatcher implements AutoCloseable {
     if (w.key != null) {
       w.key.cancel(); // either way this watch is over
       w.key = null;
+      w.dropped = true;
       registered--;
     }
     return waiting == 0 && !w.ended;
@@ -187,7 +265,8 @@ public final class DisconnectWatcher implements AutoCloseable {
     }
   }
 
-  private static void gone(Watch w) {
+  private void gone(Watch w) {
+    w.goneIn = round;
     try {
       w.onGone.run();
     } catch (RuntimeException e) {
@@ -203,6 +282,7 @@ public final class DisconnectWatcher implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    releaseNext(); // handlers waiting on a round go on: nothing more will be detected
     selector.wakeup();
     try {
       thread.join();

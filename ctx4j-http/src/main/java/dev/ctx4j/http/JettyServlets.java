@@ -49,7 +49,13 @@ final class JettyServlets {
               () ->
                   gone.accept(
                       new ClientDisconnectedException("the client closed the connection", null)));
-      return watch == null ? null : watch::end;
+      if (watch == null) {
+        return null;
+      }
+      return () -> {
+        watch.yieldToWatcher(); // a crowd of hang-ups: detection before answers (ADR 0131)
+        watch.end();
+      };
     }
   }
 

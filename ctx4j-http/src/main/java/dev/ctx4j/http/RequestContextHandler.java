@@ -183,6 +183,9 @@ public final class RequestContextHandler extends Handler.Wrapper {
       return handled;
     } catch (ContextException e) {
       handled = true;
+      if (watch != null) {
+        watch.yieldToWatcher(); // a crowd of hang-ups: detection first, answers after (ADR 0131)
+      }
       answerEnded(request, response, finish, ctx, e);
       return true;
     } finally {
