@@ -139,8 +139,8 @@ public final class DisconnectWatcher implements AutoCloseable {
         LockSupport.parkNanos(this, left);
       }
       y.released.set(true); // if still queued, the chain skips it
-      releaseNext(); // two: the waiters of a round of thousands go on in a dozen hops, not
-      // thousands
+      // Wake two: the waiters of a round of thousands go on in a dozen hops, not thousands.
+      releaseNext();
       releaseNext();
     }
   }
