@@ -90,45 +90,34 @@ class BrokenChainsGrpcTest {
     try (CancellableContext request = Context.background().withTimeout(Duration.ofMinutes(1))) {
       long before = BrokenChains.count();
       request.call(
-          () ->
-              ClientCalls.blockingUnaryCall(
-                  intercepted,
-                  Wire.UNARY,
-                  CallOptions.DEFAULT.withOption(
-                      ClientContextInterceptor.CONTEXT, request.withoutCancel()),
-                  "outlives the request on purpose"));
+          () -> echo(intercepted, request.withoutCancel(), "outlives the request on purpose"));
       assertEquals(before, BrokenChains.count(), "withoutCancel() is meant");
-      request.call(
-          () ->
-              ClientCalls.blockingUnaryCall(
-                  intercepted,
-                  Wire.UNARY,
-                  CallOptions.DEFAULT.withOption(
-                      ClientContextInterceptor.CONTEXT, Context.background()),
-                  "hi"));
+      request.call(() -> echo(intercepted, Context.background(), "hi"));
       assertEquals(before + 1, BrokenChains.count(), () -> BrokenChains.recent().toString());
       BrokenChains.Report r = BrokenChains.recent().get(0);
       assertEquals("gRPC " + Wire.UNARY.getFullMethodName(), r.call());
       assertEquals("Context.background", r.context());
       assertTrue(
-          r.site().contains("BrokenChainsGrpcTest.lambda$clientCallGivenBackground"), r.site());
+          r.site().contains("BrokenChainsGrpcTest.echo(BrokenChainsGrpcTest.java:"), r.site());
       assertTrue(r.current().contains("withTimeout(1m0s)"), r.current());
       assertTrue(
           r.toString().contains("the call does not see its cancel or deadline"), r.toString());
       Tracing.off();
-      request.call(
-          () ->
-              ClientCalls.blockingUnaryCall(
-                  intercepted,
-                  Wire.UNARY,
-                  CallOptions.DEFAULT.withOption(
-                      ClientContextInterceptor.CONTEXT, Context.background()),
-                  "tracing off"));
+      request.call(() -> echo(intercepted, Context.background(), "tracing off"));
       assertEquals(before + 1, BrokenChains.count(), "nothing is checked with tracing off");
     } finally {
       Tracing.off();
       channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
       server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** A unary call with {@code ctx} as its explicit context. */
+  private static String echo(io.grpc.Channel channel, Context ctx, String message) {
+    return ClientCalls.blockingUnaryCall(
+        channel,
+        Wire.UNARY,
+        CallOptions.DEFAULT.withOption(ClientContextInterceptor.CONTEXT, ctx),
+        message);
   }
 }

@@ -61,40 +61,39 @@ class HandlerSweepTest {
 
   /** The handler: a price from the database, then the stock from the upstream service. */
   static String quote(String sku) throws SQLException, IOException, InterruptedException {
-    int price;
-    try (Connection conn = database.getConnection();
-        PreparedStatement st = conn.prepareStatement("select length(?) * 10")) {
-      st.setString(1, sku);
-      try (ResultSet rs = st.executeQuery()) {
-        rs.next();
-        price = rs.getInt(1);
-      }
-    }
-    HttpResponse<String> stock =
-        client.send(
-            HttpRequest.newBuilder(upstream.uri("/stock")).build(),
-            HttpResponse.BodyHandlers.ofString());
-    return sku + ": " + price + ", " + stock.body();
+    int price = price(sku);
+    return sku + ": " + price + ", " + stock();
   }
 
   /** Broken: asks the stock first, then takes a cancelled query for a missing price. */
   static String quoteSwallowingTheCancel(String sku) throws IOException, InterruptedException {
-    HttpResponse<String> stock =
-        client.send(
-            HttpRequest.newBuilder(upstream.uri("/stock")).build(),
-            HttpResponse.BodyHandlers.ofString());
+    String stock = stock();
     int price;
+    try {
+      price = price(sku);
+    } catch (SQLException | ContextException e) {
+      price = 0; // "no price yet"
+    }
+    return sku + ": " + price + ", " + stock;
+  }
+
+  private static int price(String sku) throws SQLException {
     try (Connection conn = database.getConnection();
         PreparedStatement st = conn.prepareStatement("select length(?) * 10")) {
       st.setString(1, sku);
       try (ResultSet rs = st.executeQuery()) {
         rs.next();
-        price = rs.getInt(1);
+        return rs.getInt(1);
       }
-    } catch (SQLException | ContextException e) {
-      price = 0; // "no price yet"
     }
-    return sku + ": " + price + ", " + stock.body();
+  }
+
+  private static String stock() throws IOException, InterruptedException {
+    return client
+        .send(
+            HttpRequest.newBuilder(upstream.uri("/stock")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   /** Sweeps, run through JUnit's own engine by the tests below (not by the build on their own). */
@@ -138,8 +137,9 @@ class HandlerSweepTest {
     List<String> names =
         events.started().stream().map(e -> e.getTestDescriptor().getDisplayName()).toList();
     assertEquals(List.of(), messages(events.failed()), String.join("\n", names));
-    String site = "at dev.ctx4j.http.HandlerSweepTest.quote(HandlerSweepTest.java:";
+    String site = "at dev.ctx4j.http.HandlerSweepTest.";
     // the connection, the query and the upstream exchange are each a point of the handler's own
+    // (price and stock lines)
     long lines =
         names.stream()
             .filter(n -> n.contains(site))
@@ -162,8 +162,7 @@ class HandlerSweepTest {
             .anyMatch(
                 m ->
                     m.contains("cancelled at point")
-                        && m.contains(
-                            "HandlerSweepTest.quoteSwallowingTheCancel(HandlerSweepTest.java:")
+                        && m.contains("HandlerSweepTest.price(HandlerSweepTest.java:")
                         && m.contains("acme: 0, in stock")),
         String.join("\n\n", failed));
   }

@@ -78,32 +78,29 @@ public final class BrokenChains {
     /** One line for people: both sites and what to do. */
     @Override
     public String toString() {
-      if (!call.isEmpty()) {
-        return "broken chain: "
-            + call
-            + " made with "
-            + context
-            + " at "
-            + (site.isEmpty() ? "an unknown site" : site)
-            + " on "
-            + thread
-            + " while "
-            + current
-            + (currentSite.isEmpty() ? "" : " (created at " + currentSite + ")")
-            + " was current: the call does not see its cancel or deadline; make the call in the"
-            + " current context (or its withoutCancel()), or mark the code @IntentionalRoot";
-      }
-      return "broken chain: "
-          + context
-          + " made at "
-          + (site.isEmpty() ? "an unknown site" : site)
-          + " on "
-          + thread
-          + " while "
-          + current
-          + (currentSite.isEmpty() ? "" : " (created at " + currentSite + ")")
-          + " was current: its cancel and deadline do not reach the new context; derive from the"
-          + " current context (or its withoutCancel()), or mark the code @IntentionalRoot";
+      String where =
+          (site.isEmpty() ? "an unknown site" : site)
+              + " on "
+              + thread
+              + " while "
+              + current
+              + (currentSite.isEmpty() ? "" : " (created at " + currentSite + ")")
+              + " was current: ";
+      return call.isEmpty()
+          ? "broken chain: "
+              + context
+              + " made at "
+              + where
+              + "its cancel and deadline do not reach the new context; derive from the current"
+              + " context (or its withoutCancel()), or mark the code @IntentionalRoot"
+          : "broken chain: "
+              + call
+              + " made with "
+              + context
+              + " at "
+              + where
+              + "the call does not see its cancel or deadline; make the call in the current"
+              + " context (or its withoutCancel()), or mark the code @IntentionalRoot";
     }
   }
 
