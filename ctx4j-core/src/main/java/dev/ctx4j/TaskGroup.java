@@ -2,12 +2,15 @@ package dev.ctx4j;
 
 import dev.ctx4j.internal.HopKind;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -63,13 +66,37 @@ public final class TaskGroup implements AutoCloseable {
   private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
 
   /*
+   * The interrupters of the tasks running now. The group delivers its own interrupts (ADR 0143):
+   * one afterDone callback, registered when the group opens, interrupts them in batches of
+   * INTERRUPT_BATCH per callback thread, instead of one link on the context and one callback
+   * thread per task. A task adds its interrupter before it checks whether the group is done, and
+   * the callback runs after the group is done: every task is either seen by the callback or sees
+   * the group done itself; the interrupter's compare-and-set lets only one of them interrupt.
+   */
+  private final Set<Interrupter> interrupters = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Interrupts per callback thread. A thread blocked in {@code FileChannel} I/O can hold its
+   * interrupter until the I/O ends (the interrupt closes the channel, which waits): that delays the
+   * interrupts of its own batch only, and never a task's view of the done context.
+   */
+  static final int INTERRUPT_BATCH = 64;
+
+  /*
    * Guards the counters only. Registering the slot waker (afterDone, lock-free) may happen under
    * it; it is never held while user code, cancel() or the thread factory runs.
    */
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition slotFree = lock.newCondition();
   private final Condition idle = lock.newCondition();
-  private int active; // guarded by lock: accepted tasks whose threads have not finished
+  /*
+   * Accepted tasks whose threads have not finished. Raised under the lock only (the done-check and
+   * the increment are one step); lowered under it in a bounded group, where a fork may wait for the
+   * slot, and without it in an unbounded one, where only the last task to end takes the lock, to
+   * wake join() and close() (ADR 0143: thousands of tasks ending at once would otherwise queue on
+   * the lock one by one).
+   */
+  private final AtomicInteger active = new AtomicInteger();
   private int waitingForks; // guarded by lock: forks parked at the limit
   private boolean wakerRegistered; // guarded by lock: afterDone wakes waiting forks on done
   private volatile boolean finished; // join() or close() was called: a fork now is a mistake
@@ -113,7 +140,9 @@ public final class TaskGroup implements AutoCloseable {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1, was " + limit);
     }
-    return new TaskGroup(parent, limit, threadFactory);
+    TaskGroup group = new TaskGroup(parent, limit, threadFactory);
+    var unused = group.ctx.afterDone(group::interruptAll); // on a callback thread (ADR 0005)
+    return group;
   }
 
   /**
@@ -218,7 +247,7 @@ public final class TaskGroup implements AutoCloseable {
     lock.lock();
     try {
       String bound = limit == Integer.MAX_VALUE ? "unbounded" : "limit " + limit;
-      return "TaskGroup[" + ctx + ", " + active + " active, " + bound + "]";
+      return "TaskGroup[" + ctx + ", " + active.get() + " active, " + bound + "]";
     } finally {
       lock.unlock();
     }
@@ -236,7 +265,7 @@ public final class TaskGroup implements AutoCloseable {
           }
           view.throwIfEnded(); // cancelled, past its deadline or failed: the context's exception
         }
-        if (active < limit) {
+        if (active.get() < limit) {
           break;
         }
         if (!wakerRegistered) {
@@ -253,7 +282,7 @@ public final class TaskGroup implements AutoCloseable {
           waitingForks--;
         }
       }
-      active++;
+      active.incrementAndGet();
     } finally {
       lock.unlock();
     }
@@ -269,13 +298,26 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   private void taskEnded() {
+    if (limit == Integer.MAX_VALUE) {
+      // No fork ever waits for a slot. A waiter of idle checks the count under the lock and
+      // releases it only by waiting; taking the lock after the decrement reaches it either way.
+      if (active.decrementAndGet() == 0) {
+        lock.lock();
+        try {
+          idle.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
+      return;
+    }
     lock.lock();
     try {
-      active--;
+      int left = active.decrementAndGet();
       if (waitingForks > 0) {
         slotFree.signal();
       }
-      if (active == 0) {
+      if (left == 0) {
         idle.signalAll();
       }
     } finally {
@@ -286,7 +328,7 @@ public final class TaskGroup implements AutoCloseable {
   private void awaitIdle() throws InterruptedException {
     lock.lock();
     try {
-      while (active > 0) {
+      while (active.get() > 0) {
         idle.await();
       }
     } finally {
@@ -298,11 +340,67 @@ public final class TaskGroup implements AutoCloseable {
   private void awaitIdleUninterruptibly() {
     lock.lock();
     try {
-      while (active > 0) {
+      while (active.get() > 0) {
         idle.awaitUninterruptibly();
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  // ---- interrupts (ADR 0143) ------------------------------------------------------------------
+
+  /**
+   * Runs {@code body} on this task thread with {@link #context()} bound, interrupted when the group
+   * is done, as {@code callInterruptibly} does (S31), and also when the group is already done (the
+   * interrupt then lands before the first instruction: S40, ADR 0085). No interrupt of the group
+   * survives the call; one that stopped the body turns its exception into a fresh {@link
+   * ContextException} with the original suppressed.
+   */
+  private <T> T interruptibly(Callable<T> body) throws Exception {
+    Interrupter interrupter = new Interrupter(Thread.currentThread());
+    interrupters.add(interrupter);
+    if (view.ended()) { // not a cancellation point of the user's (ADR 0124)
+      interrupter.interrupt((CancelNode) ctx); // here, now; the group's callback may find it fired
+    }
+    try {
+      return CurrentContext.call(view.bindable(), body);
+    } catch (Exception | Error e) {
+      if (interrupter.fired()) {
+        ContextException ce = view.doneState().fresh();
+        ce.addSuppressed(e);
+        throw ce;
+      }
+      throw e;
+    } finally {
+      interrupter.finish(); // finished first: a late interrupt from the callback is then refused
+      interrupters.remove(interrupter);
+    }
+  }
+
+  /** The group's afterDone callback: interrupts every running task, in batches (ADR 0143). */
+  private void interruptAll() {
+    CancelNode owner = (CancelNode) ctx;
+    Interrupter[] batch = new Interrupter[INTERRUPT_BATCH];
+    int n = 0;
+    for (Interrupter i : interrupters) {
+      batch[n++] = i;
+      if (n == INTERRUPT_BATCH) {
+        Interrupter[] full = batch;
+        Callbacks.dispatch(Callbacks.executor(), () -> interrupt(full, owner));
+        batch = new Interrupter[INTERRUPT_BATCH];
+        n = 0;
+      }
+    }
+    interrupt(batch, owner); // the last batch, on this callback thread
+  }
+
+  private static void interrupt(Interrupter[] batch, CancelNode owner) {
+    for (Interrupter i : batch) {
+      if (i == null) {
+        return;
+      }
+      i.interrupt(owner);
     }
   }
 
@@ -320,10 +418,15 @@ public final class TaskGroup implements AutoCloseable {
   int activeTasks() {
     lock.lock();
     try {
-      return active;
+      return active.get();
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Test hook: interrupters of tasks still running (dropped as each task ends). */
+  int liveInterrupters() {
+    return interrupters.size();
   }
 
   /** Test hook: forks waiting for a slot. */
@@ -389,7 +492,7 @@ public final class TaskGroup implements AutoCloseable {
       Node ctx = group.view;
       try {
         // Runs even if the group ended before this thread started: it was accepted (S40).
-        return ctx.interruptibly(() -> task.call(ctx), true);
+        return group.interruptibly(() -> task.call(ctx));
       } catch (Throwable t) {
         Task<T> f = owner;
         if (f == null || !f.isCancelled()) {

@@ -43,7 +43,7 @@ final class BenchCommand implements Callable<Integer> {
         new Settings(
             "quick",
             List.of("-f", "1", "-wi", "1", "-w", "300ms", "-i", "2", "-r", "300ms"),
-            List.of("-f", "1", "-wi", "2", "-i", "5"),
+            List.of("-f", "2", "-wi", "2", "-i", "5"),
             "200ms",
             "5x",
             "1");
@@ -51,7 +51,7 @@ final class BenchCommand implements Callable<Integer> {
         new Settings(
             "full",
             List.of("-f", "1", "-wi", "3", "-w", "1s", "-i", "5", "-r", "1s"),
-            List.of("-f", "1", "-wi", "5", "-i", "20"),
+            List.of("-f", "3", "-wi", "5", "-i", "20"),
             "1s",
             "20x",
             "5");

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 final class BenchMarkdown {
   private BenchMarkdown() {}
 
-  private static final Pattern FIGURE = Pattern.compile("([0-9.]+) (ns|µs|us|ms|s)?(\\S*)");
+  private static final Pattern FIGURE =
+      Pattern.compile("([0-9.]+) (ns|µs|us|ms|s)?(\\S*?)(?: \\[([0-9.]+)–([0-9.]+)])?");
 
   /** The impl of each figure column, by its header in the table. */
   private static final Map<String, String> COLUMNS =
@@ -74,7 +75,10 @@ final class BenchMarkdown {
     return out;
   }
 
-  /** "646 ns/op", "24.4 µs/op", "1.36 ms/child", "40.2 B/ctx" as the report shows them. */
+  /**
+   * "646 ns/op", "24.4 µs/op", "1.36 ms/child", "40.2 B/ctx" as the report shows them; a median of
+   * shots, "28.90 ms/op [27.10–31.00]", keeps its spread (the shot count is not shown, so 0).
+   */
   static Figure figure(String cell) {
     Matcher m = FIGURE.matcher(cell);
     if (!m.matches()) {
@@ -85,13 +89,22 @@ final class BenchMarkdown {
     if (scale == null) {
       return new Figure(v, m.group(3));
     }
-    double ns =
+    double factor =
         switch (scale) {
-          case "µs", "us" -> v * 1e3;
-          case "ms" -> v * 1e6;
-          case "s" -> v * 1e9;
-          default -> v;
+          case "µs", "us" -> 1e3;
+          case "ms" -> 1e6;
+          case "s" -> 1e9;
+          default -> 1;
         };
-    return new Figure(ns, "ns" + m.group(3));
+    String unit = "ns" + m.group(3);
+    if (m.group(4) != null) {
+      return Figure.ofShots(
+          v * factor,
+          unit,
+          Double.parseDouble(m.group(4)) * factor,
+          Double.parseDouble(m.group(5)) * factor,
+          0);
+    }
+    return new Figure(v * factor, unit);
   }
 }

@@ -49,17 +49,6 @@ final class BenchParsers {
         continue;
       }
       String full = f.get(0);
-      String cls = full.substring(0, full.lastIndexOf('.'));
-      cls = cls.substring(cls.lastIndexOf('.') + 1);
-      Optional<BenchSource> source = BenchSource.ofClass(cls);
-      if (source.isEmpty()) {
-        String p = "unknown benchmark class " + cls + " (add it to BenchSource): " + full;
-        if (!problems.contains(p)) {
-          problems.add(p);
-        }
-        continue;
-      }
-      String bench = source.get().bench(full.substring(full.lastIndexOf('.') + 1));
       double score = Double.parseDouble(f.get(4));
       double error = f.get(5).isEmpty() ? Double.NaN : Double.parseDouble(f.get(5));
       String unit = f.get(6);
@@ -72,22 +61,128 @@ final class BenchParsers {
       double ns = toNanosPerOp(score, unit);
       double errorNs =
           Double.isFinite(error) ? Math.abs(toNanosPerOp(score + error, unit) - ns) : 0;
-      String shownUnit = "ns/op";
-      if (bench.equals("fanoutCancel")) {
-        ns /= Double.parseDouble(params.get("children"));
-        errorNs /= Double.parseDouble(params.get("children"));
-        shownUnit = "ns/child";
-      } else if (bench.equals("timedChurn")) {
-        shownUnit = "ns/ctx";
-      }
-      table.put(
-          bench,
-          paramString(params),
-          source.get().impl,
-          new Figure(ns, shownUnit, errorNs),
-          source.get().suite);
+      put(table, problems, full, params, new Figure(ns, "ns/op", errorNs));
     }
     return problems;
+  }
+
+  /**
+   * JMH's JSON result file ({@code -rf json}) of single-shot benchmarks into the table: each figure
+   * is the median of every measured shot of every fork ({@code primaryMetric.rawData}, one array
+   * per fork), with the 10th and 90th percentiles as its spread, so that one fork that lands in a
+   * slow mode moves the spread, not the figure. Returns the problems, as {@link #jmhCsv} does.
+   *
+   * @throws IllegalArgumentException if the text is not JMH's JSON result format
+   */
+  static List<String> jmhJson(String json, BenchTable table) {
+    List<String> problems = new ArrayList<>();
+    if (json.isBlank()) {
+      return problems;
+    }
+    for (Object o : list(BenchJson.parse(json), "the result file")) {
+      Map<String, Object> result = map(o, "a result");
+      String full = (String) result.get("benchmark");
+      Map<String, Object> metric = map(result.get("primaryMetric"), "primaryMetric");
+      String unit = (String) metric.get("scoreUnit");
+      if (full == null || unit == null) {
+        throw new IllegalArgumentException("a JMH result without benchmark or scoreUnit");
+      }
+      List<Double> shots = new ArrayList<>();
+      for (Object fork : list(metric.get("rawData"), "rawData")) {
+        for (Object shot : list(fork, "a fork of rawData")) {
+          shots.add(toNanosPerOp(number(shot), unit));
+        }
+      }
+      if (shots.isEmpty()) {
+        problems.add("no measured shots in the JSON result of " + full);
+        continue;
+      }
+      TreeMap<String, String> params = new TreeMap<>();
+      Object p = result.get("params");
+      if (p != null) {
+        map(p, "params").forEach((k, v) -> params.put(k, String.valueOf(v)));
+      }
+      double[] sorted = shots.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      Figure f =
+          Figure.ofShots(
+              percentile(sorted, 50),
+              "ns/op",
+              percentile(sorted, 10),
+              percentile(sorted, 90),
+              sorted.length);
+      put(table, problems, full, params, f);
+    }
+    return problems;
+  }
+
+  /**
+   * The {@code p}th percentile of ascending {@code sorted}, interpolated linearly between the two
+   * nearest ranks (rank {@code p/100 * (n-1)}, the usual definition): the median of an even count
+   * is the mean of the two middle values.
+   */
+  static double percentile(double[] sorted, double p) {
+    if (sorted.length == 0) {
+      throw new IllegalArgumentException("no values");
+    }
+    double rank = p / 100 * (sorted.length - 1);
+    int lo = (int) Math.floor(rank);
+    int hi = Math.min(lo + 1, sorted.length - 1);
+    return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
+  }
+
+  @SuppressWarnings("unchecked") // JSON objects are read as Map<String, Object>
+  private static Map<String, Object> map(Object o, String what) {
+    if (!(o instanceof Map<?, ?>)) {
+      throw new IllegalArgumentException(what + " is not a JSON object");
+    }
+    return (Map<String, Object>) o;
+  }
+
+  private static List<?> list(Object o, String what) {
+    if (!(o instanceof List<?> l)) {
+      throw new IllegalArgumentException(what + " is not a JSON array");
+    }
+    return l;
+  }
+
+  private static double number(Object o) {
+    if (o instanceof Double d) {
+      return d;
+    }
+    if (o instanceof String s) { // JMH quotes NaN
+      return Double.parseDouble(s);
+    }
+    throw new IllegalArgumentException("not a number: " + o);
+  }
+
+  /**
+   * Puts one JMH figure (in ns/op) of benchmark {@code full} into the table under its source;
+   * fan-out is shown per child. An unknown class is named in {@code problems} and left out.
+   */
+  private static void put(
+      BenchTable table,
+      List<String> problems,
+      String full,
+      Map<String, String> params,
+      Figure nsPerOp) {
+    String cls = full.substring(0, full.lastIndexOf('.'));
+    cls = cls.substring(cls.lastIndexOf('.') + 1);
+    Optional<BenchSource> source = BenchSource.ofClass(cls);
+    if (source.isEmpty()) {
+      String p = "unknown benchmark class " + cls + " (add it to BenchSource): " + full;
+      if (!problems.contains(p)) {
+        problems.add(p);
+      }
+      return;
+    }
+    String bench = source.get().bench(full.substring(full.lastIndexOf('.') + 1));
+    Figure f = nsPerOp;
+    if (bench.equals("fanoutCancel")) {
+      f = nsPerOp.per(Double.parseDouble(params.get("children")), "ns/child");
+    } else if (bench.equals("timedChurn")) {
+      f = nsPerOp.per(1, "ns/ctx");
+    }
+    table.put(bench, paramString(params), source.get().impl, f, source.get().suite);
   }
 
   static double toNanosPerOp(double score, String unit) {

@@ -58,24 +58,50 @@ final class BenchReport {
     return out;
   }
 
+  /**
+   * A figure as the table shows it, e.g. {@code 646 ns/op}; a median of shots is followed by its
+   * p10–p90 spread in the same scale, e.g. {@code 28.90 ms/op [27.10–31.00]}.
+   */
   static String show(Figure f) {
     if (f == null) {
       return "";
     }
     double v = f.value();
     String unit = f.unit();
-    if (unit.startsWith("ns/")) {
-      String per = unit.substring(2);
-      if (v >= 1e6) {
-        return String.format(Locale.ROOT, "%.2f ms%s", v / 1e6, per);
-      } else if (v >= 1e4) {
-        return String.format(Locale.ROOT, "%.1f µs%s", v / 1e3, per);
-      } else if (v >= 100) {
-        return String.format(Locale.ROOT, "%.0f ns%s", v, per);
-      }
-      return String.format(Locale.ROOT, "%.2f ns%s", v, per);
+    if (!unit.startsWith("ns/")) {
+      return String.format(Locale.ROOT, "%.1f %s", v, unit);
     }
-    return String.format(Locale.ROOT, "%.1f %s", v, unit);
+    String per = unit.substring(2);
+    double scale;
+    String name;
+    String pattern;
+    if (v >= 1e6) {
+      scale = 1e6;
+      name = "ms";
+      pattern = "%.2f";
+    } else if (v >= 1e4) {
+      scale = 1e3;
+      name = "µs";
+      pattern = "%.1f";
+    } else if (v >= 100) {
+      scale = 1;
+      name = "ns";
+      pattern = "%.0f";
+    } else {
+      scale = 1;
+      name = "ns";
+      pattern = "%.2f";
+    }
+    String shown = String.format(Locale.ROOT, pattern, v / scale) + " " + name + per;
+    if (f.hasSpread()) {
+      shown +=
+          " ["
+              + String.format(Locale.ROOT, pattern, f.low() / scale)
+              + "–"
+              + String.format(Locale.ROOT, pattern, f.high() / scale)
+              + "]";
+    }
+    return shown;
   }
 
   static String ratio(Figure a, Figure b) {
@@ -180,7 +206,8 @@ final class BenchReport {
         .append("\"` |\n");
     sb.append("| JMH 1.37, single-shot (wake, fanoutCancel, floorUnpark, groupFailure) | `")
         .append(String.join(" ", s.singleShot()))
-        .append("` |\n");
+        .append("`; the figure is the median of every measured shot of every fork, [p10–p90] of")
+        .append(" those shots after it; ratios and targets use the medians |\n");
     sb.append("| Go settings | `-benchtime ")
         .append(s.goBenchtime())
         .append("`; wake and fan-out `-benchtime ")

@@ -80,8 +80,9 @@ final class BenchRun {
             + loadBefore
             + "; logs in "
             + root.relativize(logDir));
-    runJmh("timed", settings.timed(), timedSelection());
-    runJmh("single-shot", settings.singleShot(), singleShotSelection());
+    runJmh("timed", settings.timed(), timedSelection(), "csv");
+    // single shots are read shot by shot (median and spread over every fork): JSON has rawData
+    runJmh("single-shot", settings.singleShot(), singleShotSelection(), "json");
     runFootprint();
     Optional<String> go = useGo ? findGo() : Optional.empty();
     if (go.isPresent()) {
@@ -149,10 +150,10 @@ final class BenchRun {
     return List.of(only == null ? SINGLE_SHOT : "(?=.*(" + only + ")).*" + SINGLE_SHOT);
   }
 
-  private void runJmh(String label, List<String> jmhSettings, List<String> selection)
+  private void runJmh(String label, List<String> jmhSettings, List<String> selection, String format)
       throws IOException, InterruptedException {
-    Path csv = logDir.resolve("jmh-" + label + ".csv");
-    Files.deleteIfExists(csv);
+    Path result = logDir.resolve("jmh-" + label + "." + format);
+    Files.deleteIfExists(result);
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.add("-Djmh.ignoreLock=true");
@@ -161,7 +162,7 @@ final class BenchRun {
     cmd.addAll(selection);
     cmd.addAll(jmhSettings);
     cmd.addAll(List.of("-jvmArgsPrepend", FORK_HEAP));
-    cmd.addAll(List.of("-foe", "false", "-rf", "csv", "-rff", csv.toString()));
+    cmd.addAll(List.of("-foe", "false", "-rf", format, "-rff", result.toString()));
     out.println("ctx4j bench: JMH (" + label + "): " + String.join(" ", jmhSettings));
     JmhProgress progress = new JmhProgress(out);
     Path log = logDir.resolve("jmh-" + label + ".log");
@@ -177,8 +178,16 @@ final class BenchRun {
     if (progress.failures > 0) {
       problems.add(progress.failures + " JMH benchmark(s) failed; see the " + label + " log");
     }
-    if (Files.isRegularFile(csv)) {
-      problems.addAll(BenchParsers.jmhCsv(Files.readAllLines(csv, StandardCharsets.UTF_8), table));
+    if (Files.isRegularFile(result) && format.equals("json")) {
+      try {
+        problems.addAll(
+            BenchParsers.jmhJson(Files.readString(result, StandardCharsets.UTF_8), table));
+      } catch (IllegalArgumentException e) {
+        problems.add("JMH (" + label + ") result unreadable: " + e.getMessage());
+      }
+    } else if (Files.isRegularFile(result)) {
+      problems.addAll(
+          BenchParsers.jmhCsv(Files.readAllLines(result, StandardCharsets.UTF_8), table));
     } else if (progress.started > 0) {
       problems.add("JMH (" + label + ") wrote no results");
     }

@@ -22,11 +22,32 @@ final class BenchTable {
 
   /**
    * One measured figure: a value in its unit (ns for times), and JMH's error (99.9% confidence
-   * half-width, same unit; 0 when unknown).
+   * half-width, same unit; 0 when unknown). A single-shot figure is the median of {@code shots}
+   * shots (every measured shot of every fork), {@code low} and {@code high} their 10th and 90th
+   * percentiles; other figures have no shots and NaN there.
    */
-  record Figure(double value, String unit, double error) {
+  record Figure(double value, String unit, double error, double low, double high, int shots) {
     Figure(double value, String unit) {
       this(value, unit, 0);
+    }
+
+    Figure(double value, String unit, double error) {
+      this(value, unit, error, Double.NaN, Double.NaN, 0);
+    }
+
+    /** A median of shots with its p10–p90 spread. */
+    static Figure ofShots(double median, String unit, double p10, double p90, int shots) {
+      return new Figure(median, unit, 0, p10, p90, shots);
+    }
+
+    /** True for a median of shots (it has a spread). */
+    boolean hasSpread() {
+      return !Double.isNaN(low) && !Double.isNaN(high);
+    }
+
+    /** The same figure divided by {@code d} (per child instead of per operation). */
+    Figure per(double d, String newUnit) {
+      return new Figure(value / d, newUnit, error / d, low / d, high / d, shots);
     }
   }
 
