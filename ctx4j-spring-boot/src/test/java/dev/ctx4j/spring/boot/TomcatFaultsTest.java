@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,10 +21,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import org.apache.catalina.connector.Connector;
-import org.apache.tomcat.util.threads.ThreadPoolExecutor;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Value;
@@ -42,7 +42,11 @@ import org.springframework.context.annotation.Import;
 @SpringBootTest(
     classes = dev.ctx4j.spring.boot.app.TestApp.class,
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"server.tomcat.connection-timeout=1s", "ctx4j.http.max-timeout=20s"})
+    properties = {
+      "server.tomcat.connection-timeout=1s",
+      "server.tomcat.mbeanregistry.enabled=true",
+      "ctx4j.http.max-timeout=20s"
+    })
 @Import(TomcatFaultsProbe.class)
 class TomcatFaultsTest {
   private static final long CONNECTION_TIMEOUT_MS = 1_000;
@@ -51,21 +55,28 @@ class TomcatFaultsTest {
   static final AtomicInteger CREATED = new AtomicInteger();
 
   static final AtomicInteger LIVE = new AtomicInteger();
-  static final AtomicReference<Object> CONNECTOR = new AtomicReference<>();
 
   @Value("${local.server.port}")
   int port;
 
   /**
-   * Tomcat's worker threads running a task now. Tomcat's types stay inside method bodies, so the
-   * class still loads on the Jetty run's class path, where it is filtered out by its tag.
+   * Tomcat's worker threads running a task now, read from Tomcat's own thread-pool MBean ({@code
+   * currentThreadsBusy}): no Tomcat or Spring Boot type is named, so the class compiles against
+   * Spring Boot 3 and 4 alike and loads on the Jetty run's class path (where its tag leaves it
+   * out).
    */
   private static int activeWorkers() {
-    Connector connector = (Connector) CONNECTOR.get();
-    if (connector.getProtocolHandler().getExecutor() instanceof ThreadPoolExecutor pool) {
-      return pool.getActiveCount();
+    try {
+      MBeanServer beans = ManagementFactory.getPlatformMBeanServer();
+      var pools = beans.queryNames(new ObjectName("Tomcat:type=ThreadPool,*"), null);
+      if (pools.size() != 1) {
+        throw new AssertionError("expected one Tomcat thread pool MBean, found " + pools);
+      }
+      return ((Number) beans.getAttribute(pools.iterator().next(), "currentThreadsBusy"))
+          .intValue();
+    } catch (javax.management.JMException e) {
+      throw new AssertionError("Tomcat's thread-pool MBean could not be read", e);
     }
-    throw new AssertionError("Tomcat's executor is not its ThreadPoolExecutor");
   }
 
   @Test
