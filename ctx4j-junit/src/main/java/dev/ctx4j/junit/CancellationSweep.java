@@ -31,7 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <ul>
  *   <li>the body ends within {@link #boundMillis()} of its start (the context's deadline is that
- *       bound as well), else the run fails with the stack of the body's thread;
+ *       bound as well), else the run fails — showing the stack of the body's thread if it has not
+ *       ended a second after the bound (the thread is left, never interrupted);
  *   <li>it ends with the context's exception ({@code ContextCancelledException}, or {@code
  *       DeadlineExceededException} when the deadline expired), thrown or as the cause of what it
  *       threw (an {@code ExecutionException} from {@code TaskGroup.join()}, say). A normal return

@@ -84,10 +84,9 @@ final class SweepRun implements ParameterResolver, InvocationInterceptor {
       } finally {
         disarm.run();
       }
-      boolean outlived = point == null && ctx.isDone(); // nothing but its deadline ends it
       String leaks = ended.thread == null ? ContextLeakCheck.leaksSince(mark) : null;
       ctx.cancel(); // the run is over: end whatever it derived and left
-      judge(ended, outlived, leaks, chains);
+      judge(ended, leaks, chains);
     }
   }
 
@@ -105,11 +104,12 @@ final class SweepRun implements ParameterResolver, InvocationInterceptor {
   }
 
   /** How the body ended: what it threw (null for a normal return), or its thread if it hung. */
-  private record Ended(Throwable thrown, long endedAt, Thread thread) {}
+  private record Ended(Throwable thrown, long startedAt, long endedAt, Thread thread) {}
 
   private Ended runBody(Invocation<Void> invocation) throws InterruptedException {
     CompletableFuture<Throwable> end = new CompletableFuture<>();
     long bound = TimeUnit.MILLISECONDS.toNanos(plan.settings.boundMillis());
+    long started = System.nanoTime();
     Thread body =
         Thread.ofPlatform()
             .daemon()
@@ -125,15 +125,15 @@ final class SweepRun implements ParameterResolver, InvocationInterceptor {
                 });
     try {
       Throwable thrown = end.get(bound + GRACE_NANOS, TimeUnit.NANOSECONDS);
-      return new Ended(thrown, System.nanoTime(), null);
+      return new Ended(thrown, started, System.nanoTime(), null);
     } catch (TimeoutException e) {
-      return new Ended(null, System.nanoTime(), body);
+      return new Ended(null, started, System.nanoTime(), body);
     } catch (ExecutionException e) {
       throw new AssertionError("unreachable: the body's future is only completed normally", e);
     }
   }
 
-  private void judge(Ended ended, boolean outlived, String leaks, ChainRecorder chains) {
+  private void judge(Ended ended, String leaks, ChainRecorder chains) {
     String where =
         point == null
             ? "ctx4j sweep " + plan.name + ", the count run (no cancel)"
@@ -161,8 +161,21 @@ final class SweepRun implements ParameterResolver, InvocationInterceptor {
           null,
           chains);
     }
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(ended.endedAt - ended.startedAt);
+    if (tookMillis > plan.settings.boundMillis()) {
+      fail(
+          where
+              + ": the body took "
+              + tookMillis
+              + " ms, over its bound of "
+              + plan.settings.boundMillis()
+              + " ms"
+              + sinceCancel(ended),
+          ended.thrown,
+          chains);
+    }
     if (point == null) {
-      judgeCount(ended, outlived, leaks, where, chains);
+      judgeCount(ended, leaks, where, chains);
       return;
     }
     if (!fired.get()) {
@@ -201,21 +214,11 @@ final class SweepRun implements ParameterResolver, InvocationInterceptor {
     }
   }
 
-  private void judgeCount(
-      Ended ended, boolean outlived, String leaks, String where, ChainRecorder chains) {
+  private void judgeCount(Ended ended, String leaks, String where, ChainRecorder chains) {
     if (ended.thrown != null) {
       fail(
           where + ": the body failed without any cancel; a sweep needs a body that passes alone",
           ended.thrown,
-          chains);
-    }
-    if (outlived) {
-      fail(
-          where
-              + ": the body outlived its bound of "
-              + plan.settings.boundMillis()
-              + " ms (its context's deadline) and returned normally anyway",
-          null,
           chains);
     }
     if (leaks != null) {

@@ -16,8 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
@@ -136,6 +138,14 @@ class CancellationSweepTest {
       for (int i = 0; i < 50; i++) {
         ctx.throwIfDone();
       }
+    }
+
+    /** Takes longer than its bound, though not long enough to be called hung. */
+    @CancellationSweep(boundMillis = 200)
+    void slowerThanItsBound(Context ctx) throws InterruptedException {
+      ctx.throwIfDone();
+      boolean counted = new CountDownLatch(1).await(400, TimeUnit.MILLISECONDS); // the slowness
+      assertTrue(!counted);
     }
 
     @CancellationSweep
@@ -269,6 +279,13 @@ class CancellationSweepTest {
     assertEquals(1, failed.size(), String.join("\n\n", failed));
     assertTrue(
         failed.get(0).contains("passed no cancellation point on its context"), failed.get(0));
+  }
+
+  @Test
+  void bodyOverItsBound_failsTheCountRun() {
+    List<String> failed = failures(run("slowerThanItsBound"));
+    assertEquals(1, failed.size(), String.join("\n\n", failed));
+    assertTrue(failed.get(0).contains("over its bound of 200 ms"), failed.get(0));
   }
 
   @Test
