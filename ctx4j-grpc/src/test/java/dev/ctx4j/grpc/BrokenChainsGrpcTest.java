@@ -34,17 +34,7 @@ class BrokenChainsGrpcTest {
   void serverCallContextOnTheCallersThread_isNotReported() throws Exception {
     String name = "ctx4j-" + UUID.randomUUID();
     AtomicReference<Thread> handledOn = new AtomicReference<>();
-    ServerServiceDefinition service =
-        ServerServiceDefinition.builder("ctx4j.test.Echo")
-            .addMethod(
-                Wire.UNARY,
-                ServerCalls.asyncUnaryCall(
-                    (req, out) -> {
-                      handledOn.set(Thread.currentThread());
-                      out.onNext(req);
-                      out.onCompleted();
-                    }))
-            .build();
+    ServerServiceDefinition service = echoService(handledOn);
     ServerContextInterceptor interceptor = new ServerContextInterceptor();
     Server server =
         InProcessServerBuilder.forName(name)
@@ -73,16 +63,7 @@ class BrokenChainsGrpcTest {
   @Test
   void clientCallGivenBackgroundWhileARequestIsCurrent_isReportedWithTheCall() throws Exception {
     String name = "ctx4j-" + UUID.randomUUID();
-    ServerServiceDefinition service =
-        ServerServiceDefinition.builder("ctx4j.test.Echo")
-            .addMethod(
-                Wire.UNARY,
-                ServerCalls.asyncUnaryCall(
-                    (req, out) -> {
-                      out.onNext(req);
-                      out.onCompleted();
-                    }))
-            .build();
+    ServerServiceDefinition service = echoService(new AtomicReference<>());
     Server server = InProcessServerBuilder.forName(name).addService(service).build().start();
     ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
     var intercepted = ClientInterceptors.intercept(channel, new ClientContextInterceptor());
@@ -119,5 +100,19 @@ class BrokenChainsGrpcTest {
         Wire.UNARY,
         CallOptions.DEFAULT.withOption(ClientContextInterceptor.CONTEXT, ctx),
         message);
+  }
+
+  /** A unary echo service that notes the thread it answered on. */
+  private static ServerServiceDefinition echoService(AtomicReference<Thread> handledOn) {
+    return ServerServiceDefinition.builder("ctx4j.test.Echo")
+        .addMethod(
+            Wire.UNARY,
+            ServerCalls.asyncUnaryCall(
+                (req, out) -> {
+                  handledOn.set(Thread.currentThread());
+                  out.onNext(req);
+                  out.onCompleted();
+                }))
+        .build();
   }
 }
