@@ -35,8 +35,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <p>Variants: {@code boot-plain} (Spring Boot 4 on Tomcat, ctx4j's auto-configuration excluded),
  * {@code boot-starter} (the same with the starter), {@code boot-starter-nowatcher} (with {@code
  * ctx4j.http.disconnect-watcher=false}), {@code jetty-plain} (a Jetty 12 core handler), {@code
- * jetty-handler} (the same behind {@link RequestContextHandler}), {@code jetty-servlet} (an ee10
- * servlet), {@code jetty-filter} (the same servlet behind {@link ContextFilter}), {@code
+ * jetty-handler} (the same behind {@link RequestContextHandler}), {@code jetty-handler-nowatcher}
+ * (the handler without its HTTP/1.1 disconnect watcher), {@code jetty-servlet} (an ee10 servlet),
+ * {@code jetty-filter} (the same servlet behind {@link ContextFilter}), {@code
  * jetty-filter-nowatcher} (the filter without its HTTP/1.1 disconnect watcher). A suffix {@code
  * +trace} turns ctx4j-observe's tracing on.
  */
@@ -61,6 +62,7 @@ public final class LoadServer {
           "boot-starter+trace",
           "jetty-plain",
           "jetty-handler",
+          "jetty-handler-nowatcher",
           "jetty-handler+trace",
           "jetty-servlet",
           "jetty-filter",
@@ -148,6 +150,8 @@ public final class LoadServer {
         switch (variant) {
           case "jetty-plain" -> new Hello();
           case "jetty-handler" -> RequestContextHandler.builder().build(new Hello());
+          case "jetty-handler-nowatcher" ->
+              RequestContextHandler.builder().withoutHttp1DisconnectWatcher().build(new Hello());
           case "jetty-servlet" -> servlets(null);
           case "jetty-filter" -> servlets(ContextFilter.builder().build());
           case "jetty-filter-nowatcher" ->
