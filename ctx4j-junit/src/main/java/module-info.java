@@ -1,6 +1,7 @@
 /**
- * ctx4j for tests: Go's goleak for contexts, broken-chain and chain assertions. The {@code
- * internal} package is test support for ctx4j's own integration tests, exported to them alone.
+ * ctx4j for tests: Go's goleak for contexts, broken-chain and chain assertions, the cancellation
+ * sweep. The {@code internal} package is test support for ctx4j's own integration tests, exported
+ * to them alone.
  */
 @SuppressWarnings("module") // the modules the internal package is exported to are built later
 module dev.ctx4j.junit {

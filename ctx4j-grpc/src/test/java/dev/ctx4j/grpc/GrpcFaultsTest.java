@@ -24,13 +24,16 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -192,15 +195,7 @@ class GrpcFaultsTest {
   @Test
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   void serverProcessKilledMidStream_theClientsCallFailsUnavailable_promptly() throws Exception {
-    Process child =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                KilledServerMain.class.getName())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+    Process child = childJvm(KilledServerMain.class);
     try {
       BufferedReader out =
           new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
@@ -255,16 +250,7 @@ class GrpcFaultsTest {
   void clientProcessKilledMidStream_theServersContextEndsDisconnected_withinKeepAlive()
       throws Exception {
     try (Side side = new Side()) {
-      Process child =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "--enable-native-access=ALL-UNNAMED",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  KilledClientMain.class.getName(),
-                  Integer.toString(side.server.getPort()))
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
+      Process child = childJvm(KilledClientMain.class, Integer.toString(side.server.getPort()));
       try {
         BufferedReader out =
             new BufferedReader(
@@ -465,5 +451,17 @@ class GrpcFaultsTest {
               + " ms in all",
           "nothing: 0 live contexts on either side");
     }
+  }
+
+  /** A JVM of this test's class path running {@code main} with {@code args}; stderr inherited. */
+  private static Process childJvm(Class<?> main, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(main.getName());
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 }

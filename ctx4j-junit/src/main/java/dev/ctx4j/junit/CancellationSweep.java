@@ -47,7 +47,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * deterministic: a point is a site and its pass, not a time, so the same point is cancelled in the
  * same place on every thread schedule; a run whose point is not passed at all (a body whose path
  * depends on timing) is reported as aborted. Above {@link #maxRuns()} runs a seeded sample of the
- * points is swept; the seed is printed and given in every failure, and {@link #seed()} repeats it.
+ * points is swept; the seed is logged (a {@code System.Logger} at INFO, and a JUnit report entry
+ * {@code ctx4j.sweep} with the points) and given in every failure, and {@link #seed()} repeats it.
  *
  * <p>The count run itself must pass: it must return normally, without a cancel, and pass at least
  * one point. One sweep runs at a time in a JVM (use sequential test execution); tracing is on while

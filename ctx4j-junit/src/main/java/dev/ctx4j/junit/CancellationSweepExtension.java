@@ -40,7 +40,8 @@ public final class CancellationSweepExtension implements TestTemplateInvocationC
     ContextTree.enable();
     ContextTree.allSites(true); // the leak check names where each live context was made
     SweepPlan plan =
-        new SweepPlan(method.getDeclaringClass().getSimpleName() + "." + method.getName(), sweep);
+        new SweepPlan(
+            method.getDeclaringClass().getSimpleName() + "." + method.getName(), sweep, context);
     // The point runs are made only when pulled, after the count run has run: JUnit runs each
     // invocation as its stream hands it over (sequential execution).
     return Stream.concat(Stream.of(plan.countRun()), Stream.of(plan).flatMap(SweepPlan::pointRuns));

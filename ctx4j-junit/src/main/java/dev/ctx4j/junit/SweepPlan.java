@@ -1,7 +1,6 @@
 package dev.ctx4j.junit;
 
 import dev.ctx4j.internal.Sweep;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.Extension;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestTemplateInvocationContext;
 
 /** One sweep: the points its count run passed, and the runs made of them. */
@@ -23,17 +23,20 @@ final class SweepPlan {
   }
 
   private static final int POINTS_PRINTED = 20;
+  private static final System.Logger LOG = System.getLogger("dev.ctx4j.junit.CancellationSweep");
 
   final String name;
   final CancellationSweep settings;
+  private final ExtensionContext context;
   private final List<Point> points = new ArrayList<>(); // guarded by this
   private final Map<List<Object>, Integer> passes = new HashMap<>(); // guarded by this
   private volatile boolean counted;
   private volatile long seed;
 
-  SweepPlan(String name, CancellationSweep settings) {
+  SweepPlan(String name, CancellationSweep settings, ExtensionContext context) {
     this.name = name;
     this.settings = settings;
+    this.context = context;
   }
 
   /** The count run's listener: records each point, cancels nothing. */
@@ -71,13 +74,18 @@ final class SweepPlan {
     synchronized (this) {
       all = List.copyOf(points);
     }
-    List<Integer> chosen = choose(all.size(), System.out);
+    StringBuilder summary = new StringBuilder();
+    List<Integer> chosen = choose(all.size(), summary);
     for (int i = 0; i < Math.min(all.size(), POINTS_PRINTED); i++) {
-      System.out.printf("  %d. %s%n", i + 1, all.get(i));
+      summary.append(String.format("%n  %d. %s", i + 1, all.get(i)));
     }
     if (all.size() > POINTS_PRINTED) {
-      System.out.printf("  ... and %d more%n", all.size() - POINTS_PRINTED);
+      summary.append(String.format("%n  ... and %d more", all.size() - POINTS_PRINTED));
     }
+    // The seed must reach the person running the tests: the report entry for build tools and
+    // IDEs, the log for the console (every failure message repeats it).
+    context.publishReportEntry("ctx4j.sweep", summary.toString());
+    LOG.log(System.Logger.Level.INFO, summary.toString());
     List<Sweep.Action> variants =
         settings.deadlines()
             ? List.of(Sweep.Action.CANCEL, Sweep.Action.EXPIRE)
@@ -102,23 +110,25 @@ final class SweepPlan {
   }
 
   /** Indexes of the points to sweep: all of them, or a seeded sample of {@code maxRuns}. */
-  private List<Integer> choose(int n, PrintStream out) {
+  private List<Integer> choose(int n, StringBuilder out) {
     List<Integer> all = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       all.add(i);
     }
     if (n <= settings.maxRuns()) {
-      out.printf("ctx4j sweep: %s: %d point%s, each swept%n", name, n, n == 1 ? "" : "s");
+      out.append(
+          String.format("ctx4j sweep: %s: %d point%s, each swept", name, n, n == 1 ? "" : "s"));
       return all;
     }
     seed = settings.seed() != 0 ? settings.seed() : new Random().nextLong();
     Collections.shuffle(all, new Random(seed));
     List<Integer> sample = new ArrayList<>(all.subList(0, settings.maxRuns()));
     Collections.sort(sample);
-    out.printf(
-        "ctx4j sweep: %s: %d points, a sample of %d swept (seed %d; @CancellationSweep(seed = %dL)"
-            + " repeats it)%n",
-        name, n, sample.size(), seed, seed);
+    out.append(
+        String.format(
+            "ctx4j sweep: %s: %d points, a sample of %d swept (seed %d; @CancellationSweep(seed ="
+                + " %dL) repeats it)",
+            name, n, sample.size(), seed, seed));
     return sample;
   }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.EventType;
@@ -304,6 +305,18 @@ class CancellationSweepTest {
     assertEquals(List.of(), failures(first));
     assertTrue(started.stream().skip(1).allMatch(n -> n.contains(" of 50: throwIfDone at")));
     assertEquals(started, names(run("fiftyPoints"), EventType.STARTED), "seed 42 picks the same");
+    List<String> entries =
+        first.reportingEntryPublished().stream()
+            .map(e -> e.getRequiredPayload(ReportEntry.class).getKeyValuePairs().get("ctx4j.sweep"))
+            .toList();
+    assertTrue(
+        entries.stream()
+            .anyMatch(
+                m ->
+                    m != null
+                        && m.contains("50 points, a sample of 4 swept (seed 42;")
+                        && m.contains("1. throwIfDone at")),
+        entries.toString());
   }
 
   @Test
